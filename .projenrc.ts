@@ -1,0 +1,98 @@
+import { javascript, JsonFile, typescript } from 'projen';
+import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
+
+/** The versions the generated projects are built on; the project type pins the same ones. */
+const PROJEN_VERSION = '0.103.25';
+const TYPESCRIPT_VERSION = '~5.9.3';
+
+const project = new typescript.TypeScriptProject({
+  name: 'create-rds-iam-stack',
+  description:
+    'Scaffold a zero-secret MySQL stack on AWS: CDK (VPC, RDS for MySQL 8.4 with IAM auth, RDS Proxy), a user-bootstrap Lambda, a Hono service and an OIDC pipeline.',
+  keywords: ['aws', 'cdk', 'rds', 'mysql', 'iam', 'rds-proxy', 'projen', 'yeoman', 'scaffold'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '22.18.0',
+  workflowNodeVersion: '24',
+  projenrcTs: true,
+  runner: typescript.TypeScriptRunner.tsx(),
+  typescriptVersion: TYPESCRIPT_VERSION,
+  projenVersion: PROJEN_VERSION,
+  release: false,
+  depsUpgrade: false,
+  sampleCode: false,
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  bin: { 'create-rds-iam-stack': 'lib/src/cli/main.js' },
+
+  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0'],
+  // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
+  // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
+  peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
+  devDeps: ['yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4'],
+  githubOptions: { mergify: false },
+
+  tsconfig: {
+    include: ['src/**/*.ts', 'generators/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: { ...ESM_COMPILER_OPTIONS, rootDir: '.', outDir: 'lib' },
+  },
+  tsconfigDev: {
+    // Relative to test/, where projen keeps the development tsconfig.
+    include: ['../src/**/*.ts', '../generators/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: { ...ESM_COMPILER_OPTIONS, rootDir: '..' },
+  },
+  eslintOptions: { dirs: ['src', 'generators'], devdirs: ['test', 'bench', '.projenrc.ts'] },
+
+  jestOptions: {
+    jestVersion: '^30',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      ...ESM_JEST_CONFIG,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 60_000,
+      collectCoverage: false,
+    },
+  },
+  tsJestOptions: { transformOptions: { useESM: true } },
+  typecheckTests: true,
+});
+
+useEsm(project);
+project.package.addField('version', '0.1.0');
+project.package.addField('files', ['lib/src', 'lib/generators', 'templates']);
+project.npmignore?.exclude('/bench/', '/test/');
+
+
+project.addTask('test:unit', {
+  description: 'Fast unit, generator and CLI tests (no network, no install)',
+  env: ESM_JEST_ENV,
+  exec: 'jest --ci',
+  receiveArgs: true,
+});
+
+// The e2e suite installs a generated project from a tarball of this one, so it packs the build.
+new JsonFile(project, 'jest.e2e.config.json', {
+  obj: {
+    ...ESM_JEST_CONFIG,
+    testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+    testTimeout: 30 * 60_000,
+    transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', useESM: true }] },
+    reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports/e2e' }]],
+  },
+});
+project.addTask('test:e2e', {
+  description: 'Scaffold, install from a local tarball, build, test and synth a generated project',
+  env: ESM_JEST_ENV,
+  steps: [{ spawn: 'compile' }, { exec: 'jest --config jest.e2e.config.json --runInBand --ci', receiveArgs: true }],
+});
+
+project.addTask('bench:scaffold', {
+  description: 'Median scaffold wall time next to `projen new awscdk-app-ts`',
+  exec: 'tsx bench/scaffold.ts',
+  receiveArgs: true,
+});
+
+project.gitignore.exclude('*.tgz', '/.tools/');
+
+project.synth();

@@ -1,0 +1,216 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { nextSteps } from './next-steps.js';
+import { templateData } from './template-data.js';
+import {
+  answersFromFile,
+  answersFromOptions,
+  MissingAnswersError,
+  checkAnswer,
+  missingAnswers,
+  parseAnswer,
+  parseAnswers,
+  QUESTIONS,
+  withDefaults,
+  type Question,
+  type StackAnswers,
+} from '../../src/answers/index.js';
+import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
+import { renderProjenrc } from '../../src/project/projenrc-source.js';
+import { RdsIamStackProject } from '../../src/project/rds-iam-stack-project.js';
+import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
+import { assertEmptyTarget } from '../../src/scaffold/target.js';
+
+
+export type RdsIamStackGeneratorOptions = BaseOptions & GeneratorFlags;
+
+export interface GeneratorFlags {
+  /** Ask for what is missing (TTY without CI); otherwise never prompt. */
+  interactive?: boolean;
+  /** Take the default for every unanswered question. */
+  yes?: boolean;
+  /** Path of a JSON answers file. */
+  answers?: string;
+  /** Write into a non-empty directory (`--force`; yeoman's own `force` only silences conflicts). */
+  allowNonEmptyTarget?: boolean;
+  /** Make the first git commit (default true). */
+  git?: boolean;
+  /** Where npm gets create-rds-iam-stack from in the generated project (see RdsIamStackProject). */
+  packageSource?: string;
+  /** The directory to show in "next steps" when the files are written elsewhere first. */
+  displayDirectory?: string;
+  /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
+  [flag: string]: unknown;
+}
+
+/** `.yo-rc.json` content under this package's key. */
+interface StoredConfig {
+  generatorVersion: string;
+  answers: StackAnswers;
+}
+
+/**
+ * Scaffolds a zero-secret MySQL stack. Owned files come from `templates/` and are written once;
+ * managed files are rendered in-process by RdsIamStackProject, exactly as the generated
+ * `.projenrc.ts` renders them later.
+ */
+// Yeoman runs every public method as a task in priority order; helpers are `#private` to stay out of the queue.
+export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
+  private answers!: StackAnswers;
+  private packageManager!: PackageManager;
+
+  async initializing(): Promise<void> {
+    if (!this.options.allowNonEmptyTarget) await assertEmptyTarget(this.destinationRoot());
+    this.packageManager = detectPackageManager(process.env.npm_config_user_agent);
+  }
+
+  async prompting(): Promise<void> {
+    const stored = this.config.get('answers') as Record<string, unknown> | undefined;
+    const fromFile = this.options.answers ? await answersFromFile(this.options.answers) : {};
+    const given: Record<string, unknown> = { ...stored, ...fromFile, ...answersFromOptions(this.options) };
+    const context = { directoryName: basename(this.options.displayDirectory ?? this.destinationRoot()) };
+
+    if (this.options.interactive && !this.options.yes) {
+      await this.#ask(given, context);
+    } else if (!this.options.yes) {
+      const missing = missingAnswers(given);
+      if (missing.length > 0) throw new MissingAnswersError(missing);
+    }
+    this.answers = parseAnswers(withDefaults(given, context));
+  }
+
+  async writing(): Promise<void> {
+    await this.#renderManagedFiles();
+    await this.#renderOwnedFiles();
+    this.fs.write(
+      this.destinationPath('.projenrc.ts'),
+      renderProjenrc(this.answers, {
+        packageManager: this.packageManager.projen,
+        packageSource: this.options.packageSource,
+      }),
+    );
+    const stored: StoredConfig = { generatorVersion: PACKAGE_VERSION, answers: this.answers };
+    this.config.set(stored as unknown as Record<string, unknown>);
+  }
+
+  async end(): Promise<void> {
+    if (!this.options.skipInstall) await this.#pinResolvedVersions();
+    if (this.options.git !== false) await this.#commitToGit();
+    this.log(
+      nextSteps({
+        directory: this.options.displayDirectory ?? this.destinationRoot(),
+        answers: this.answers,
+        packageManager: this.packageManager,
+        installed: !this.options.skipInstall,
+      }),
+    );
+  }
+
+  /** Asks every unanswered question in order; each answer is checked against the others at once. */
+  async #ask(given: Record<string, unknown>, context: { directoryName?: string }): Promise<void> {
+    for (const question of QUESTIONS as readonly Question[]) {
+      if (given[question.key] !== undefined) continue;
+      if (question.askWhen && !question.askWhen(given as Partial<StackAnswers>)) continue;
+      const soFar = given as Partial<StackAnswers>;
+      const fallback = question.defaultValue(soFar, context);
+      const choices = question.choices?.(soFar);
+      const reply = await this.prompt<Record<string, unknown>>({
+        name: question.key,
+        message: `${question.label} — ${question.description}`,
+        ...(question.flagKind === 'boolean'
+          ? { type: 'confirm', default: fallback === true }
+          : choices
+            ? { type: 'select', choices: [...choices], default: fallback === undefined ? undefined : String(fallback) }
+            : {
+              type: 'input',
+              default: formatDefault(fallback),
+              validate: (input: string) => checkAnswer(question.key, input, withDefaults({ ...given }, context)),
+            }),
+      });
+      given[question.key] = parseAnswer(question.key, reply[question.key]);
+    }
+  }
+
+  /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
+  async #renderManagedFiles(): Promise<void> {
+    const scratch = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    const previous = process.env.PROJEN_DISABLE_POST;
+    try {
+      // Post-synthesis would run a package install; the generator installs once, at the end.
+      process.env.PROJEN_DISABLE_POST = 'true';
+      new RdsIamStackProject({
+        ...this.answers,
+        outdir: scratch,
+        packageManager: this.packageManager.projen,
+        packageSource: this.options.packageSource,
+      }).synth();
+      this.fs.copy(join(scratch, '**'), this.destinationRoot(), { globOptions: { dot: true } });
+    } finally {
+      if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
+      else process.env.PROJEN_DISABLE_POST = previous;
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Owned files: `*.ejs` are rendered, everything else is copied as is. */
+  async #renderOwnedFiles(): Promise<void> {
+    const data = templateData(this.answers);
+    for (const source of await listFiles(TEMPLATES_DIR)) {
+      const target = this.destinationPath(ownedPath(relative(TEMPLATES_DIR, source)));
+      if (source.endsWith('.ejs')) this.fs.copyTpl(source, target.replace(/\.ejs$/, ''), data);
+      else this.fs.copy(source, target);
+    }
+  }
+
+  /** After the install, projen writes the resolved versions into package.json, as `projen new` does. */
+  async #pinResolvedVersions(): Promise<void> {
+    // Under CI projen would run a frozen install, which a first install cannot satisfy yet.
+    await this.spawn('npx', ['projen'], {
+      cwd: this.destinationRoot(),
+      stdio: 'inherit',
+      env: { ...process.env, CI: 'false' },
+    });
+  }
+
+  async #commitToGit(): Promise<void> {
+    const cwd = this.destinationRoot();
+    const inside = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], { cwd, reject: false, stdio: 'pipe' });
+    if (inside.exitCode === 0) {
+      this.log('Inside an existing git work tree: leaving version control to it.');
+      return;
+    }
+    await this.spawn('git', ['init', '--quiet', '--initial-branch=main'], { cwd, stdio: 'pipe' });
+    await this.spawn('git', ['add', '--all'], { cwd, stdio: 'pipe' });
+    const commit = await this.spawn(
+      'git',
+      ['commit', '--quiet', '--no-verify', '-m', `Scaffold with ${PACKAGE_NAME} ${PACKAGE_VERSION}`],
+      { cwd, reject: false, stdio: 'pipe' },
+    );
+    if (commit.exitCode !== 0) {
+      this.log(`git: repository initialised, first commit skipped (${String(commit.stderr).trim().split('\n')[0]}).`);
+    }
+  }
+}
+
+function formatDefault(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    return value.map((entry: { name: string; access: string }) => `${entry.name}:${entry.access}`).join(', ');
+  }
+  return String(value);
+}
+
+/** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`. */
+function ownedPath(path: string): string {
+  return path.replace(/(^|[\\/])_gitignore$/, '$1.gitignore');
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}

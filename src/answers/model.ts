@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { QUESTIONS } from './questions.js';
+import { availabilityZonesOf, isAwsRegion } from './regions.js';
+import { ACCESS_LEVELS, FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+export type ProxyAuthMode = (typeof PROXY_AUTH_MODES)[number];
+
+/** A MySQL user that authenticates with IAM, and what it may do in the application database. */
+export interface DatabaseUser {
+  /** MySQL user name. */
+  readonly name: string;
+  /** `read-only` (SELECT), `read-write` (+ INSERT, UPDATE, DELETE) or `schema-owner` (+ migrations' DDL). */
+  readonly access: AccessLevel;
+}
+
+/** Everything the generator asks; the same shape is the project type's configuration. */
+export interface StackAnswers {
+  /** npm package name of the generated project; its unscoped part names the CloudFormation stack. */
+  readonly name: string;
+  /** AWS commercial region to deploy to. */
+  readonly region: string;
+  /** How many Availability Zones the VPC spans (2 up to what the region has). */
+  readonly azCount: number;
+  /** The application database. */
+  readonly databaseName: string;
+  /** The IAM-authenticated database users and their access levels. */
+  readonly databaseUsers: readonly DatabaseUser[];
+  /** The user (one of `databaseUsers`) that the service connects as. */
+  readonly appUser: string;
+  /** One NAT gateway per Availability Zone, or a single one to save cost. */
+  readonly natGateways: NatGatewayMode;
+  /** Run the database as a Multi-AZ deployment. */
+  readonly multiAz: boolean;
+  /** How RDS Proxy authenticates to the database. */
+  readonly proxyAuth: ProxyAuthMode;
+  /** `OWNER/REPO` that the CI roles trust through GitHub OIDC. */
+  readonly githubRepository?: string;
+  /** A DNS name for HTTPS on the load balancer. */
+  readonly domainName?: string;
+}
+
+export type AnswerKey = keyof StackAnswers;
+
+const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
+  const zones = maxAzCount(answers.region);
+  if (zones !== undefined && answers.azCount > zones) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['azCount'],
+      input: answers.azCount,
+      message: `must be at most ${zones}: ${answers.region} has ${zones} Availability Zones`,
+    });
+  }
+  const seen = new Set<string>();
+  answers.databaseUsers.forEach((user, index) => {
+    // MySQL compares user names case-sensitively, but two names differing only in case are a typo.
+    const key = user.name.toLowerCase();
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['databaseUsers', index, 'name'],
+        input: user.name,
+        message: 'must be unique among the database users',
+      });
+    }
+    seen.add(key);
+  });
+  if (!answers.databaseUsers.some((user) => user.name === answers.appUser)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['appUser'],
+      input: answers.appUser,
+      message: `must be one of the database users (${answers.databaseUsers.map((u) => u.name).join(', ')})`,
+    });
+  }
+});
+
+/** One rejected answer: which field, what was given, and the rule it broke. */
+export interface AnswerProblem {
+  readonly key: AnswerKey;
+  /** Human name of the field, e.g. `database user #2 name`. */
+  readonly field: string;
+  readonly value: unknown;
+  readonly rule: string;
+}
+
+export class AnswersError extends Error {
+  constructor(readonly problems: readonly AnswerProblem[]) {
+    super(['Invalid answers:', ...problems.map((problem) => `  - ${describeProblem(problem)}`)].join('\n'));
+    this.name = 'AnswersError';
+  }
+}
+
+export function describeProblem(problem: AnswerProblem): string {
+  return `${problem.field} ${JSON.stringify(problem.value) ?? 'undefined'} ${problem.rule}`;
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  const [key, index, part] = path;
+  if (key === 'databaseUsers' && typeof index === 'number') {
+    return `database user #${index + 1}${part ? ` ${String(part)}` : ''} (--user)`;
+  }
+  const question = QUESTIONS.find((q) => q.key === key);
+  return question ? `${question.label} (--${question.flag})` : String(key);
+}
+
+function toProblem(
+  path: readonly PropertyKey[],
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  rawIsField: boolean,
+): AnswerProblem {
+  const reported = 'input' in issue ? issue.input : undefined;
+  return {
+    key: path[0] as AnswerKey,
+    field: fieldOf(path),
+    value: reported !== undefined ? reported : valueAt(raw, rawIsField ? path.slice(1) : path),
+    rule: issue.message,
+  };
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return value;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+/**
+ * Validates raw answers (strings from flags and prompts, JSON from files) and returns typed ones.
+ * Every rule is checked; all problems are reported together.
+ */
+export function parseAnswers(raw: Record<string, unknown>): StackAnswers {
+  const unknownKeys = Object.keys(raw).filter((key) => !(key in FIELD_RULES));
+  const result = answersSchema.safeParse(raw, { reportInput: true });
+  const problems: AnswerProblem[] = unknownKeys.map((key) => ({
+    key: key as AnswerKey,
+    field: `answer "${key}"`,
+    value: raw[key],
+    rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
+  }));
+  if (!result.success) problems.push(...result.error.issues.map((issue) => toProblem(issue.path, issue, raw, false)));
+  if (problems.length > 0) throw new AnswersError(problems);
+  return stripUndefined(result.data!) as StackAnswers;
+}
+
+/** Validates one answer by its own rule (no cross-field rules) and returns it typed. */
+export function parseAnswer<K extends AnswerKey>(key: K, raw: unknown): StackAnswers[K] {
+  const rule = (FIELD_RULES as Record<string, z.ZodType>)[key];
+  if (!rule) {
+    throw new AnswersError([
+      {
+        key,
+        field: `answer "${key}"`,
+        value: raw,
+        rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
+      },
+    ]);
+  }
+  const result = rule.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data as StackAnswers[K];
+  throw new AnswersError(result.error.issues.map((issue) => toProblem([key, ...issue.path], issue, raw, true)));
+}
+
+/** Checks one answer in the context of the others, for inline validation at a prompt. */
+export function checkAnswer(key: AnswerKey, value: unknown, context: Record<string, unknown>): true | string {
+  try {
+    parseAnswers({ ...context, [key]: value });
+    return true;
+  } catch (error) {
+    if (!(error instanceof AnswersError)) throw error;
+    const own = error.problems.filter((problem) => problem.key === key);
+    return own.length === 0 ? true : own.map(describeProblem).join('; ');
+  }
+}
+
+/** The Availability Zone names the answers select, in order. */
+export function selectedAvailabilityZones(answers: Pick<StackAnswers, 'region' | 'azCount'>): string[] {
+  if (!isAwsRegion(answers.region)) throw new Error(`Unknown region ${answers.region}`);
+  return availabilityZonesOf(answers.region).slice(0, answers.azCount);
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

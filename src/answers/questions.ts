@@ -1,0 +1,222 @@
+import type { AnswerKey, DatabaseUser, StackAnswers } from './model.js';
+import { REGION_NAMES, AWS_REGIONS, type AwsRegion } from './regions.js';
+import { ACCESS_LEVELS, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
+
+/** How a question is typed at the command line. */
+export type FlagKind = 'string' | 'repeatable' | 'boolean';
+
+export interface Question<K extends AnswerKey = AnswerKey> {
+  readonly key: K;
+  /** Long flag without dashes, e.g. `db-name`. */
+  readonly flag: string;
+  readonly flagKind: FlagKind;
+  /** Placeholder in `--help`, e.g. `NAME:ACCESS`. */
+  readonly placeholder?: string;
+  /** Short human name used in messages. */
+  readonly label: string;
+  /** One line for `--help` and the prompt. */
+  readonly description: string;
+  /** Whether a run without this answer is complete (optional questions). */
+  readonly optional: boolean;
+  /** Fixed choices, offered as a list at the prompt. */
+  readonly choices?: (answers: Partial<StackAnswers>) => readonly { name: string; value: string }[];
+  /** The default, given the answers before it; `undefined` when there is none. */
+  readonly defaultValue: (answers: Partial<StackAnswers>, context: DefaultContext) => StackAnswers[K] | undefined;
+  /** Asked only when this holds (e.g. the app user only when there are several users). */
+  readonly askWhen?: (answers: Partial<StackAnswers>) => boolean;
+}
+
+export interface DefaultContext {
+  /** The target directory's name, the natural default for the project name. */
+  readonly directoryName?: string;
+}
+
+const DEFAULT_PROJECT_NAME = 'my-rds-iam-stack';
+const DEFAULT_REGION: AwsRegion = 'us-east-1';
+const DEFAULT_USERS: readonly DatabaseUser[] = [{ name: 'app', access: 'read-write' }];
+
+function question<K extends AnswerKey>(definition: Question<K>): Question<K> {
+  return definition;
+}
+
+/** Every question, in the order it is asked. The rules live in `rules.ts`; this is how each is asked. */
+export const QUESTIONS = [
+  question({
+    key: 'name',
+    flag: 'name',
+    flagKind: 'string',
+    placeholder: 'NAME',
+    label: 'project name',
+    description: 'npm package name of the new project (default: the directory name)',
+    optional: false,
+    defaultValue: (_answers, { directoryName }) =>
+      directoryName && /^[a-z][a-z0-9._-]*$/.test(directoryName) ? directoryName : DEFAULT_PROJECT_NAME,
+  }),
+  question({
+    key: 'region',
+    flag: 'region',
+    flagKind: 'string',
+    placeholder: 'REGION',
+    label: 'region',
+    description: `AWS region to deploy to (default: ${DEFAULT_REGION})`,
+    optional: false,
+    choices: () =>
+      REGION_NAMES.map((name) => ({ name: `${name} — ${AWS_REGIONS[name].location}`, value: name })),
+    defaultValue: () => DEFAULT_REGION,
+  }),
+  question({
+    key: 'azCount',
+    flag: 'az-count',
+    flagKind: 'string',
+    placeholder: 'N',
+    label: 'Availability Zone count',
+    description: `Availability Zones to span, ${MIN_AZ_COUNT} up to what the region has (default: 2)`,
+    optional: false,
+    choices: ({ region }) => {
+      const most = maxAzCount(region ?? DEFAULT_REGION) ?? MIN_AZ_COUNT;
+      return Array.from({ length: most - MIN_AZ_COUNT + 1 }, (_, i) => {
+        const count = String(MIN_AZ_COUNT + i);
+        return { name: count, value: count };
+      });
+    },
+    defaultValue: () => 2,
+  }),
+  question({
+    key: 'databaseName',
+    flag: 'db-name',
+    flagKind: 'string',
+    placeholder: 'NAME',
+    label: 'database name',
+    description: 'name of the application database (default: app)',
+    optional: false,
+    defaultValue: () => 'app',
+  }),
+  question({
+    key: 'databaseUsers',
+    flag: 'user',
+    flagKind: 'repeatable',
+    placeholder: 'NAME:ACCESS',
+    label: 'database users',
+    description: `IAM-authenticated database user, repeatable; ACCESS is ${ACCESS_LEVELS.join(' | ')} (default: app:read-write)`,
+    optional: false,
+    defaultValue: () => DEFAULT_USERS,
+  }),
+  question({
+    key: 'appUser',
+    flag: 'app-user',
+    flagKind: 'string',
+    placeholder: 'NAME',
+    label: 'app user',
+    description: 'the database user the service connects as (default: the first user)',
+    optional: false,
+    choices: ({ databaseUsers }) =>
+      (databaseUsers ?? DEFAULT_USERS).map((user) => ({ name: `${user.name} (${user.access})`, value: user.name })),
+    askWhen: ({ databaseUsers }) => (databaseUsers?.length ?? 0) > 1,
+    defaultValue: ({ databaseUsers }) => userNameOf((databaseUsers ?? DEFAULT_USERS)[0]),
+  }),
+  question({
+    key: 'natGateways',
+    flag: 'nat-gateways',
+    flagKind: 'string',
+    placeholder: NAT_GATEWAY_MODES.join('|'),
+    label: 'NAT gateways',
+    description: 'one NAT gateway per AZ (zone-independent egress) or a single one (cost) (default: per-az)',
+    optional: false,
+    choices: () => [
+      { name: 'per-az — one per Availability Zone, egress survives a zone outage', value: 'per-az' },
+      { name: 'single — one for the VPC, cheaper, egress depends on one zone', value: 'single' },
+    ],
+    defaultValue: () => 'per-az' as const,
+  }),
+  question({
+    key: 'multiAz',
+    flag: 'multi-az',
+    flagKind: 'boolean',
+    label: 'Multi-AZ',
+    description: 'run the database Multi-AZ; --no-multi-az for a dev stage (default: on)',
+    optional: false,
+    defaultValue: () => true,
+  }),
+  question({
+    key: 'proxyAuth',
+    flag: 'proxy-auth',
+    flagKind: 'string',
+    placeholder: PROXY_AUTH_MODES.join('|'),
+    label: 'proxy authentication',
+    description: 'how RDS Proxy authenticates to the database (default: end-to-end-iam)',
+    optional: false,
+    choices: () => [
+      { name: 'end-to-end-iam — IAM from client to proxy to database, no secret', value: 'end-to-end-iam' },
+      {
+        name: 'iam-with-master-secret — clients use IAM, the proxy links the RDS-managed master secret',
+        value: 'iam-with-master-secret',
+      },
+    ],
+    defaultValue: () => 'end-to-end-iam' as const,
+  }),
+  question({
+    key: 'githubRepository',
+    flag: 'github-repo',
+    flagKind: 'string',
+    placeholder: 'OWNER/REPO',
+    label: 'GitHub repository',
+    description: 'GitHub repository the CI roles trust through OIDC (optional)',
+    optional: true,
+    defaultValue: () => undefined,
+  }),
+  question({
+    key: 'domainName',
+    flag: 'domain',
+    flagKind: 'string',
+    placeholder: 'DOMAIN',
+    label: 'domain name',
+    description: 'DNS name for HTTPS on the load balancer (optional; HTTP only without it)',
+    optional: true,
+    defaultValue: () => undefined,
+  }),
+] as const satisfies readonly Question[];
+
+/** The name of a user given either typed or as `NAME:ACCESS` text. */
+function userNameOf(entry: DatabaseUser | string | undefined): string | undefined {
+  if (typeof entry === 'string') return entry.split(':')[0]?.trim() || undefined;
+  return entry?.name;
+}
+
+export function questionFor(key: AnswerKey): Question {
+  const found = QUESTIONS.find((q) => q.key === key);
+  if (!found) throw new Error(`No question for ${key}`);
+  return found as Question;
+}
+
+/** Fills every unanswered question with its default, in question order. */
+export function withDefaults(given: Record<string, unknown>, context: DefaultContext = {}): Record<string, unknown> {
+  const answers: Record<string, unknown> = { ...given };
+  for (const q of QUESTIONS as readonly Question[]) {
+    if (answers[q.key] === undefined) {
+      const value = q.defaultValue(answers as Partial<StackAnswers>, context);
+      if (value !== undefined) answers[q.key] = value;
+    }
+  }
+  return answers;
+}
+
+/** The required questions still unanswered. */
+export function missingAnswers(given: Record<string, unknown>): Question[] {
+  return (QUESTIONS as readonly Question[]).filter(
+    (q) => !q.optional && given[q.key] === undefined && (q.askWhen?.(given as Partial<StackAnswers>) ?? true),
+  );
+}
+
+/** A run that may not prompt lacks answers: names each missing flag. */
+export class MissingAnswersError extends Error {
+  constructor(readonly missing: readonly Question[]) {
+    super(
+      [
+        'Missing answers (not asking: no interactive terminal, or CI is set):',
+        ...missing.map((q) => `  --${q.flag}${q.placeholder ? ` ${q.placeholder}` : ''}  ${q.description}`),
+        'Pass them as flags or in --answers FILE, or add --yes to take the defaults.',
+      ].join('\n'),
+    );
+    this.name = 'MissingAnswersError';
+  }
+}

@@ -1,0 +1,162 @@
+import validateNpmPackageName from 'validate-npm-package-name';
+import { z } from 'zod';
+import { isMysqlReservedWord } from './mysql-reserved-words.js';
+import { AWS_REGIONS, isAwsRegion, REGION_NAMES } from './regions.js';
+
+/**
+ * The rule for every single answer. Each message states the rule, so that a rejection
+ * (field + value + message) tells the user what to type instead.
+ */
+
+export const ACCESS_LEVELS = ['read-only', 'read-write', 'schema-owner'] as const;
+export const NAT_GATEWAY_MODES = ['per-az', 'single'] as const;
+export const PROXY_AUTH_MODES = ['end-to-end-iam', 'iam-with-master-secret'] as const;
+
+/** The RDS master user this product creates; IAM users may not take its name. */
+export const MASTER_USERNAME = 'admin';
+
+/** Accounts that exist on RDS for MySQL or RDS Proxy and must never be managed by us. */
+export const RESERVED_USERNAMES: readonly string[] = [
+  'root',
+  MASTER_USERNAME,
+  'rdsadmin',
+  'rdsproxyadmin',
+  'rdsrepladmin',
+  'rdstopmgr',
+  'mysql.sys',
+  'mysql.session',
+  'mysql.infoschema',
+];
+
+export const MIN_AZ_COUNT = 2;
+
+/** A text answer; `undefined` means it was never given. */
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
+
+const projectName = text().superRefine((value, ctx) => {
+  const verdict = validateNpmPackageName(value);
+  const problems = [...(verdict.errors ?? []), ...(verdict.warnings ?? [])];
+  if (problems.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a valid npm package name (${problems[0]})` });
+    return;
+  }
+  const unscoped = value.replace(/^@[^/]+\//, '');
+  if (!/^[a-z][a-z0-9._-]*$/.test(unscoped)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must start with a letter (after any @scope/) because it also names the CloudFormation stack',
+    });
+  }
+});
+
+const region = text().refine(isAwsRegion, {
+  message: `must be an AWS commercial region: ${REGION_NAMES.join(', ')}`,
+});
+
+const azCount = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.number({ error: 'must be a whole number' }).int('must be a whole number').min(MIN_AZ_COUNT, {
+    message: `must be at least ${MIN_AZ_COUNT}: RDS needs subnets in two Availability Zones`,
+  }),
+);
+
+const databaseName = text()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, {
+    message: 'must be 1-64 characters: a letter first, then letters, digits or underscores',
+  })
+  .refine((value) => !isMysqlReservedWord(value), { message: 'must not be a MySQL reserved word' });
+
+const userName = text()
+  .refine((value) => !isReservedUsername(value), {
+    message: `must not be a reserved account (${RESERVED_USERNAMES.join(', ')}, mysql.*)`,
+  })
+  .pipe(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, {
+      message: 'must be 1-32 characters: a letter first, then letters, digits or underscores',
+    }),
+  );
+
+const accessLevel = z.enum(ACCESS_LEVELS, { error: `must be one of ${ACCESS_LEVELS.join(', ')}` });
+
+/** `name:access` as typed on the command line or at the prompt. */
+function parseUserSpec(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const separator = value.lastIndexOf(':');
+  if (separator < 0) return value;
+  return { name: value.slice(0, separator).trim(), access: value.slice(separator + 1).trim() };
+}
+
+const databaseUser = z.preprocess(
+  parseUserSpec,
+  z.object(
+    { name: userName, access: accessLevel },
+    { error: 'must be NAME:ACCESS, e.g. app:read-write' },
+  ),
+);
+
+const databaseUsers = z.preprocess(
+  (value) => (typeof value === 'string' ? splitList(value) : value),
+  z
+    .array(databaseUser, { error: 'must be a list of NAME:ACCESS entries' })
+    .min(1, { message: 'must name at least one user (NAME:ACCESS)' }),
+);
+
+const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `must be one of ${NAT_GATEWAY_MODES.join(', ')}` });
+const proxyAuth = z.enum(PROXY_AUTH_MODES, { error: `must be one of ${PROXY_AUTH_MODES.join(', ')}` });
+
+const yesNo = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const word = value.trim().toLowerCase();
+    if (['true', 'yes', 'y', '1', 'on'].includes(word)) return true;
+    if (['false', 'no', 'n', '0', 'off'].includes(word)) return false;
+    return value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
+
+/** An empty text answer to an optional question means "none". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+
+const githubRepository = text().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+  message: 'must be OWNER/REPO as on GitHub, e.g. acme/payments-db',
+});
+
+const domainName = text()
+  .max(253, { message: 'must be at most 253 characters' })
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, {
+    message: 'must be a lower-case DNS name with at least two labels, e.g. db.example.com',
+  });
+
+/** Rules of the single answers, keyed like the answers themselves. */
+export const FIELD_RULES = {
+  name: projectName,
+  region,
+  azCount,
+  databaseName,
+  databaseUsers,
+  appUser: userName,
+  natGateways,
+  multiAz: yesNo,
+  proxyAuth,
+  githubRepository: optional(githubRepository),
+  domainName: optional(domainName),
+} as const;
+
+export function isReservedUsername(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_USERNAMES.includes(lower) || lower.startsWith('mysql.');
+}
+
+export function maxAzCount(regionName: string): number | undefined {
+  return isAwsRegion(regionName) ? AWS_REGIONS[regionName].zones.length : undefined;
+}
+
+/** Splits `a:read-only, b:read-write` (commas or spaces) into its entries. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}

@@ -1,0 +1,54 @@
+import { javascript } from 'projen';
+import type { StackAnswers } from '../answers/index.js';
+import { PACKAGE_NAME } from '../package-info.js';
+
+export interface ProjenrcExtras {
+  readonly packageManager?: javascript.NodePackageManager;
+  readonly packageSource?: string;
+}
+
+/**
+ * The generated `.projenrc.ts`: the answers, passed as they are to RdsIamStackProject. It is the
+ * one place a team changes its configuration afterwards.
+ */
+export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {}): string {
+  const needsJavascript = extras.packageManager !== undefined && extras.packageManager !== javascript.NodePackageManager.NPM;
+  const lines = [
+    needsJavascript ? "import { javascript } from 'projen';" : undefined,
+    `import { RdsIamStackProject } from '${PACKAGE_NAME}';`,
+    '',
+    '// Change the stack here, then run `npx projen` and deploy. The rules for every value are',
+    `// enforced when this file runs: see the ${PACKAGE_NAME} README.`,
+    'const project = new RdsIamStackProject({',
+    `  name: ${quote(answers.name)},`,
+    `  region: ${quote(answers.region)},`,
+    `  azCount: ${answers.azCount},`,
+    `  databaseName: ${quote(answers.databaseName)},`,
+    '  databaseUsers: [',
+    ...answers.databaseUsers.map((user) => `    { name: ${quote(user.name)}, access: ${quote(user.access)} },`),
+    '  ],',
+    `  appUser: ${quote(answers.appUser)},`,
+    `  natGateways: ${quote(answers.natGateways)},`,
+    `  multiAz: ${answers.multiAz},`,
+    `  proxyAuth: ${quote(answers.proxyAuth)},`,
+    answers.githubRepository ? `  githubRepository: ${quote(answers.githubRepository)},` : undefined,
+    answers.domainName ? `  domainName: ${quote(answers.domainName)},` : undefined,
+    needsJavascript ? `  packageManager: javascript.NodePackageManager.${packageManagerKey(extras.packageManager!)},` : undefined,
+    extras.packageSource ? `  packageSource: ${quote(extras.packageSource)},` : undefined,
+    '});',
+    '',
+    'project.synth();',
+    '',
+  ];
+  return lines.filter((line) => line !== undefined).join('\n');
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function packageManagerKey(value: javascript.NodePackageManager): string {
+  const entry = Object.entries(javascript.NodePackageManager).find(([, v]) => v === value);
+  if (!entry) throw new Error(`Unknown package manager ${value}`);
+  return entry[0];
+}

@@ -1,0 +1,79 @@
+import { awscdk, javascript, typescript } from 'projen';
+import { parseAnswers, type StackAnswers } from '../answers/index.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
+import { StackConfigFile } from './stack-config-file.js';
+import { GENERATED_VERSIONS } from './versions.js';
+
+export interface RdsIamStackProjectOptions extends StackAnswers {
+  /** Where to render the project. @default the current directory */
+  readonly outdir?: string;
+  /** The package manager the team uses. @default npm */
+  readonly packageManager?: javascript.NodePackageManager;
+  /**
+   * Where npm gets this project type from, e.g. `file:../create-rds-iam-stack-0.1.0.tgz` to try
+   * an unreleased build. @default `^<version that generated the project>` from the registry
+   */
+  readonly packageSource?: string;
+}
+
+/**
+ * A CDK app for a zero-secret MySQL deployment. It renders the boilerplate (package.json,
+ * tsconfig, jest, eslint, cdk.json, workflows) and the typed `src/stack-config.ts`; the CDK code,
+ * the Lambda, the service and the tests belong to the team and are never rendered here.
+ */
+export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
+  /** The validated configuration this project renders. */
+  readonly answers: StackAnswers;
+
+  constructor(options: RdsIamStackProjectOptions) {
+    const { outdir, packageManager, packageSource, ...raw } = options;
+    const answers = parseAnswers(raw as unknown as Record<string, unknown>);
+
+    super({
+      name: answers.name,
+      outdir,
+      defaultReleaseBranch: 'main',
+      packageManager: packageManager ?? javascript.NodePackageManager.NPM,
+      minNodeVersion: GENERATED_VERSIONS.nodeMinimum,
+      workflowNodeVersion: GENERATED_VERSIONS.nodeWorkflow,
+      cdkVersion: GENERATED_VERSIONS.awsCdkLib,
+      cdkVersionPinning: true,
+      constructsVersion: GENERATED_VERSIONS.constructs.replace(/^\^/, ''),
+      projenVersion: GENERATED_VERSIONS.projen.replace(/^\^/, ''),
+      typescriptVersion: GENERATED_VERSIONS.typescript,
+      projenrcTs: true,
+      runner: typescript.TypeScriptRunner.tsx(),
+      app: 'npx tsx src/main.ts',
+      sampleCode: false,
+      lambdaAutoDiscover: false,
+      edgeLambdaAutoDiscover: false,
+      integrationTestAutoDiscover: false,
+      release: false,
+      depsUpgrade: false,
+      githubOptions: { mergify: false },
+      deps: [`cdk-nag@${GENERATED_VERSIONS.cdkNag}`],
+      devDeps: [
+        `${PACKAGE_NAME}@${packageSource ?? `^${PACKAGE_VERSION}`}`,
+        `tsx@${GENERATED_VERSIONS.tsx}`,
+        // NodejsFunction bundles with a local esbuild; without it CDK would need Docker.
+        `esbuild@${GENERATED_VERSIONS.esbuild}`,
+      ],
+      tsconfig: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
+      tsconfigDev: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
+      jestOptions: {
+        jestVersion: '^30',
+        updateSnapshot: javascript.UpdateSnapshot.NEVER,
+        jestConfig: { ...ESM_JEST_CONFIG, testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      tsJestOptions: { transformOptions: { useESM: true } },
+      typecheckTests: true,
+    });
+    this.answers = answers;
+
+    useEsm(this);
+    // The app runs through tsx; projen's default ts-node would be a dead dependency.
+    this.deps.removeDependency('ts-node');
+    new StackConfigFile(this, answers);
+  }
+}

@@ -1,0 +1,19 @@
+import { PACKAGE_JSON } from '../package-info.js';
+
+/**
+ * Versions that generated projects build on. Upgrading this package moves every generated project
+ * to them on its next `npx projen`.
+ */
+export const GENERATED_VERSIONS = {
+  /** The projen this package is a project type for (its peer dependency). */
+  projen: PACKAGE_JSON.peerDependencies?.projen ?? '^0.103.25',
+  constructs: PACKAGE_JSON.peerDependencies?.constructs ?? '^10.5.0',
+  /** Exact: CDK's minimum version for the construct library; the app pins what it was tested with. */
+  awsCdkLib: '2.276.0',
+  cdkNag: '^3.0.2',
+  typescript: '~5.9.3',
+  tsx: '^4.20.0',
+  esbuild: '^0.28.2',
+  nodeMinimum: '22.18.0',
+  nodeWorkflow: '24',
+} as const;

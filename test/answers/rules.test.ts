@@ -1,0 +1,239 @@
+import {
+  AnswersError,
+  checkAnswer,
+  missingAnswers,
+  parseAnswer,
+  parseAnswers,
+  selectedAvailabilityZones,
+  withDefaults,
+  AWS_REGIONS,
+  type AnswerKey,
+} from '../../src/answers/index.js';
+
+const valid = (overrides: Record<string, unknown> = {}) => withDefaults({ name: 'orders-db', ...overrides });
+
+/** The problems reported for one answer, as "field|value|rule" strings. */
+function problemsOf(raw: Record<string, unknown>): string[] {
+  try {
+    parseAnswers(raw);
+    return [];
+  } catch (error) {
+    if (!(error instanceof AnswersError)) throw error;
+    return error.problems.map((p) => `${p.field}|${JSON.stringify(p.value)}|${p.rule}`);
+  }
+}
+
+function expectRejected(key: AnswerKey, value: unknown, rule: RegExp, context: Record<string, unknown> = {}) {
+  const problems = problemsOf(valid({ ...context, [key]: value }));
+  expect(problems.length).toBeGreaterThan(0);
+  const match = problems.find((p) => rule.test(p));
+  if (!match) throw new Error(`expected a problem matching ${rule}, got:\n${problems.join('\n')}`);
+  // The message names the field (with its flag), the value and the rule.
+  expect(match).toMatch(/\(--[a-z-]+\)\|/);
+}
+
+describe('defaults', () => {
+  test('are valid on their own', () => {
+    expect(parseAnswers(withDefaults({}))).toEqual({
+      name: 'my-rds-iam-stack',
+      region: 'us-east-1',
+      azCount: 2,
+      databaseName: 'app',
+      databaseUsers: [{ name: 'app', access: 'read-write' }],
+      appUser: 'app',
+      natGateways: 'per-az',
+      multiAz: true,
+      proxyAuth: 'end-to-end-iam',
+    });
+  });
+
+  test('the project name defaults to a valid directory name', () => {
+    expect(withDefaults({}, { directoryName: 'payments' }).name).toBe('payments');
+    expect(withDefaults({}, { directoryName: 'Not Valid' }).name).toBe('my-rds-iam-stack');
+  });
+
+  test('the app user defaults to the first user, also when users are given as NAME:ACCESS', () => {
+    expect(withDefaults({ databaseUsers: ['svc:read-only', 'b:read-write'] }).appUser).toBe('svc');
+  });
+});
+
+describe('project name', () => {
+  test.each(['orders-db', '@acme/orders-db', 'a', 'orders.db', 'x_1'])('accepts %s', (name) => {
+    expect(problemsOf(valid({ name }))).toEqual([]);
+  });
+  test.each([
+    ['', /npm package name/],
+    ['Orders', /npm package name/],
+    ['my stack', /npm package name/],
+    ['../evil', /npm package name/],
+    ['node_modules', /npm package name/],
+    ['1stack', /start with a letter/],
+    ['a'.repeat(215), /npm package name/],
+  ])('rejects %j', (name, rule) => expectRejected('name', name, rule));
+});
+
+describe('region', () => {
+  test('accepts every region of the table', () => {
+    for (const region of Object.keys(AWS_REGIONS)) expect(problemsOf(valid({ region }))).toEqual([]);
+  });
+  test.each(['eu-west-9', 'EU-WEST-1', 'us-gov-west-1', 'cn-north-1', '', 'us-east-1 '])('rejects %j', (region) =>
+    expectRejected('region', region, /AWS commercial region/),
+  );
+  test('names the exact zones, in order', () => {
+    expect(selectedAvailabilityZones({ region: 'eu-west-1', azCount: 3 })).toEqual([
+      'eu-west-1a',
+      'eu-west-1b',
+      'eu-west-1c',
+    ]);
+    expect(selectedAvailabilityZones({ region: 'us-east-1', azCount: 6 })).toHaveLength(6);
+  });
+});
+
+describe('Availability Zone count', () => {
+  test.each([2, '3', ' 2 '])('accepts %j in eu-west-1', (azCount) => {
+    expect(problemsOf(valid({ region: 'eu-west-1', azCount }))).toEqual([]);
+  });
+  test('accepts the maximum of a large region', () => {
+    expect(problemsOf(valid({ region: 'us-east-1', azCount: 6 }))).toEqual([]);
+  });
+  test.each([
+    [1, /at least 2/],
+    [0, /at least 2/],
+    [-3, /at least 2/],
+    [2.5, /whole number/],
+    ['two', /whole number/],
+    ['', /whole number/],
+  ])('rejects %j', (azCount, rule) => expectRejected('azCount', azCount, rule));
+  test('rejects more zones than the region has', () => {
+    expectRejected('azCount', 4, /at most 3: eu-west-1 has 3/, { region: 'eu-west-1' });
+    expectRejected('azCount', 3, /at most 2: us-west-1 has 2/, { region: 'us-west-1' });
+  });
+});
+
+describe('database name', () => {
+  test.each(['app', 'Orders_2024', 'a', 'x'.repeat(64)])('accepts %s', (databaseName) => {
+    expect(problemsOf(valid({ databaseName }))).toEqual([]);
+  });
+  test.each([
+    ['', /1-64 characters/],
+    ['1app', /a letter first/],
+    ['_app', /a letter first/],
+    ['my-db', /letters, digits or underscores/],
+    ['app; DROP DATABASE x', /letters, digits or underscores/],
+    ['x'.repeat(65), /1-64 characters/],
+    ['select', /MySQL reserved word/],
+    ['Database', /MySQL reserved word/],
+  ])('rejects %j', (databaseName, rule) => expectRejected('databaseName', databaseName, rule));
+});
+
+describe('database users', () => {
+  test('accept NAME:ACCESS text and objects', () => {
+    expect(parseAnswer('databaseUsers', ['a:read-only', 'b : schema-owner'])).toEqual([
+      { name: 'a', access: 'read-only' },
+      { name: 'b', access: 'schema-owner' },
+    ]);
+    expect(parseAnswer('databaseUsers', 'a:read-only, b:read-write')).toHaveLength(2);
+    expect(parseAnswer('databaseUsers', [{ name: 'a', access: 'read-write' }])).toEqual([
+      { name: 'a', access: 'read-write' },
+    ]);
+  });
+  test('accept a 32-character name', () => {
+    const name = `u${'x'.repeat(31)}`;
+    expect(problemsOf(valid({ databaseUsers: [`${name}:read-only`], appUser: name }))).toEqual([]);
+  });
+  test.each([
+    [[], /at least one user/],
+    [['app'], /must be NAME:ACCESS/],
+    [['app:write'], /one of read-only, read-write, schema-owner/],
+    [['app:'], /one of read-only/],
+    [[':read-only'], /1-32 characters/],
+    [[`u${'x'.repeat(32)}:read-only`], /1-32 characters/],
+    [["o'brien:read-only"], /letters, digits or underscores/],
+    [['x`; DROP USER root; --:read-only'], /letters, digits or underscores/],
+    [['root:read-only'], /reserved account/],
+    [['ADMIN:read-write'], /reserved account/],
+    [['rdsproxyadmin:read-only'], /reserved account/],
+    [['rdsadmin:read-only'], /reserved account/],
+    [['mysql.sys:read-only'], /reserved account/],
+    [['mysql.anything:read-only'], /reserved account/],
+  ])('reject %j', (databaseUsers, rule) => expectRejected('databaseUsers', databaseUsers, rule));
+  test('reject duplicates, case-insensitively', () => {
+    expectRejected('databaseUsers', ['app:read-only', 'APP:read-write'], /database user #2 name.*unique/);
+  });
+});
+
+describe('app user', () => {
+  test('must be one of the users', () => {
+    expectRejected('appUser', 'ghost', /one of the database users \(a, b\)/, {
+      databaseUsers: ['a:read-only', 'b:read-write'],
+    });
+  });
+});
+
+describe('choices', () => {
+  test.each([
+    ['natGateways', 'per-az', 'all', /one of per-az, single/],
+    ['proxyAuth', 'iam-with-master-secret', 'secret', /one of end-to-end-iam, iam-with-master-secret/],
+    ['multiAz', 'no', 'maybe', /true or false/],
+  ] as const)('%s', (key, good, bad, rule) => {
+    expect(problemsOf(valid({ [key]: good }))).toEqual([]);
+    expectRejected(key, bad, rule);
+  });
+});
+
+describe('optional answers', () => {
+  test.each(['acme/orders', 'a-b/c.d_e', 'A1/x'])('GitHub repository %s', (githubRepository) => {
+    expect(parseAnswers(valid({ githubRepository })).githubRepository).toBe(githubRepository);
+  });
+  test.each(['acme', 'acme/', '/orders', 'ac me/orders', 'acme/..', '-acme/orders', 'acme/orders/x'])(
+    'rejects GitHub repository %j',
+    (githubRepository) => expectRejected('githubRepository', githubRepository, /OWNER\/REPO/),
+  );
+  test.each(['db.example.com', 'example.io', 'a-b.c.example.org'])('domain %s', (domainName) => {
+    expect(parseAnswers(valid({ domainName })).domainName).toBe(domainName);
+  });
+  test.each(['localhost', 'Example.com', 'exa mple.com', '-a.example.com', 'example.com.', 'a..b.com'])(
+    'rejects domain %j',
+    (domainName) => expectRejected('domainName', domainName, /DNS name/),
+  );
+  test('an empty answer means none', () => {
+    const answers = parseAnswers(valid({ githubRepository: '', domainName: '  ' }));
+    expect(answers).not.toHaveProperty('githubRepository');
+    expect(answers).not.toHaveProperty('domainName');
+  });
+});
+
+describe('reporting', () => {
+  test('every problem is reported at once, naming field, value and rule', () => {
+    const error = (() => {
+      try {
+        parseAnswers(valid({ region: 'mars-1', databaseName: 'select', unknown: 1 }));
+      } catch (e) {
+        return e as AnswersError;
+      }
+      throw new Error('expected a rejection');
+    })();
+    expect(error).toBeInstanceOf(AnswersError);
+    expect(error.message).toContain('answer "unknown" 1 is not a known answer');
+    expect(error.message).toContain('region (--region) "mars-1" must be an AWS commercial region');
+    expect(error.message).toContain('database name (--db-name) "select" must not be a MySQL reserved word');
+  });
+
+  test('inline checks see the other answers', () => {
+    expect(checkAnswer('azCount', '3', valid({ region: 'us-west-1' }))).toMatch(/at most 2/);
+    expect(checkAnswer('azCount', '2', valid({ region: 'us-west-1' }))).toBe(true);
+  });
+
+  test('missing answers exclude optional ones and the app user of a single-user stack', () => {
+    expect(missingAnswers({}).map((q) => q.flag)).toEqual([
+      'name',
+      'region',
+      'az-count',
+      'db-name',
+      'user',
+      'nat-gateways',
+      'multi-az',
+      'proxy-auth',
+    ]);
+  });
+});

@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_VERSION } from '../../src/package-info.js';
+import { listFiles, readText, runGenerator } from '../support/generator.js';
+
+const FULL_FLAGS = {
+  name: 'orders-db',
+  region: 'eu-west-1',
+  azCount: '3',
+  dbName: 'orders',
+  user: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
+  appUser: 'orders_app',
+  natGateways: 'single',
+  multiAz: false,
+  proxyAuth: 'iam-with-master-secret',
+  githubRepo: 'acme/orders-db',
+  domain: 'orders.example.com',
+};
+
+const storedAnswers = (dir: string) => JSON.parse(readText(dir, '.yo-rc.json'))['create-rds-iam-stack'].answers;
+
+describe('flags', () => {
+  test('every flag reaches the answers, .yo-rc.json and the config module', async () => {
+    const result = await runGenerator(FULL_FLAGS);
+    const answers = storedAnswers(result.cwd);
+    expect(answers).toEqual({
+      name: 'orders-db',
+      region: 'eu-west-1',
+      azCount: 3,
+      databaseName: 'orders',
+      databaseUsers: [
+        { name: 'orders_app', access: 'read-write' },
+        { name: 'reporting', access: 'read-only' },
+        { name: 'migrator', access: 'schema-owner' },
+      ],
+      appUser: 'orders_app',
+      natGateways: 'single',
+      multiAz: false,
+      proxyAuth: 'iam-with-master-secret',
+      githubRepository: 'acme/orders-db',
+      domainName: 'orders.example.com',
+    });
+    const config = readText(result.cwd, 'src/stack-config.ts');
+    expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c'\n  ]");
+    expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
+  });
+
+  test('an invalid flag fails before anything is written', async () => {
+    const run = runGenerator({ yes: true, region: 'eu-west-1', azCount: '5', user: ['root:read-only'] });
+    await expect(run).rejects.toThrow(/reserved account/);
+    expect(listFiles(run.targetDirectory!)).toEqual([]);
+  });
+});
+
+describe('--yes without a TTY', () => {
+  test('takes the defaults for everything unanswered', async () => {
+    const result = await runGenerator({ yes: true, region: 'ap-southeast-2' });
+    const answers = storedAnswers(result.cwd);
+    expect(answers.region).toBe('ap-southeast-2');
+    expect(answers.azCount).toBe(2);
+    expect(answers.databaseUsers).toEqual([{ name: 'app', access: 'read-write' }]);
+  });
+
+  test('without --yes, fails listing the missing answers and writes nothing', async () => {
+    const run = runGenerator({ interactive: false, region: 'eu-west-1' });
+    await expect(run).rejects.toThrow(/Missing answers[\s\S]*--name[\s\S]*--az-count[\s\S]*--user NAME:ACCESS/);
+    await expect(run).rejects.not.toThrow(/--region/);
+    expect(listFiles(run.targetDirectory!)).toEqual([]);
+  });
+});
+
+describe('prompts', () => {
+  test('ask what is missing and use the replies', async () => {
+    const result = await runGenerator(
+      { interactive: true, region: 'eu-central-1' },
+      {
+        name: 'billing',
+        azCount: '3',
+        databaseName: 'billing',
+        databaseUsers: 'billing_rw:read-write, auditor:read-only',
+        appUser: 'billing_rw',
+        natGateways: 'per-az',
+        multiAz: true,
+        proxyAuth: 'end-to-end-iam',
+        githubRepository: 'acme/billing',
+        domainName: '',
+      },
+    );
+    const answers = storedAnswers(result.cwd);
+    expect(answers).toMatchObject({
+      name: 'billing',
+      region: 'eu-central-1',
+      azCount: 3,
+      databaseUsers: [
+        { name: 'billing_rw', access: 'read-write' },
+        { name: 'auditor', access: 'read-only' },
+      ],
+      githubRepository: 'acme/billing',
+    });
+    expect(answers).not.toHaveProperty('domainName');
+  });
+
+  test('an invalid reply is refused and nothing is written', async () => {
+    const run = runGenerator({ interactive: true }, { name: 'x', databaseName: 'select' });
+    await expect(run).rejects.toThrow(/database name \(--db-name\) "select" must not be a MySQL reserved word/);
+    expect(listFiles(run.targetDirectory!)).toEqual([]);
+  });
+});
+
+describe('answers file', () => {
+  test('supplies answers; flags win over it', async () => {
+    const file = answersFile(
+      JSON.stringify({ region: 'eu-west-1', azCount: 3, databaseName: 'shop', databaseUsers: ['shop:read-write'] }),
+    );
+    const result = await runGenerator({ yes: true, region: 'us-west-2', answers: file });
+    expect(storedAnswers(result.cwd)).toMatchObject({
+      region: 'us-west-2',
+      azCount: 3,
+      databaseName: 'shop',
+      databaseUsers: [{ name: 'shop', access: 'read-write' }],
+      appUser: 'shop',
+    });
+  });
+
+  test.each([
+    ['{ not json', /is not valid JSON/],
+    ['[1, 2]', /must hold a JSON object/],
+    ['{"region": "mars"}', /region \(--region\) "mars"/],
+    ['{"colour": "blue"}', /answer "colour" "blue" is not a known answer/],
+  ])('rejects %s', async (content, message) => {
+    const file = answersFile(content);
+    const run = runGenerator({ yes: true, answers: file });
+    await expect(run).rejects.toThrow(message);
+    expect(listFiles(run.targetDirectory!)).toEqual([]);
+  });
+
+  test('a missing file is named in the error', async () => {
+    await expect(runGenerator({ yes: true, answers: '/nonexistent/answers.json' })).rejects.toThrow(
+      /Answers file \(--answers\) "\/nonexistent\/answers.json" cannot be read \(ENOENT\)/,
+    );
+  });
+});
+
+describe('target directory', () => {
+  test('a non-empty directory is refused without --force', async () => {
+    const run = runGenerator({ yes: true }).doInDir((dir) => writeFileSync(join(dir, 'notes.txt'), 'mine'));
+    await expect(run).rejects.toThrow(/must be empty or not exist; it holds notes.txt.*--force/);
+    expect(listFiles(run.targetDirectory!)).toEqual(['notes.txt']);
+  });
+
+  test('--force writes next to existing files', async () => {
+    const result = await runGenerator({ yes: true, allowNonEmptyTarget: true }).doInDir((dir) =>
+      writeFileSync(join(dir, 'notes.txt'), 'mine'),
+    );
+    expect(readText(result.cwd, 'notes.txt')).toBe('mine');
+    expect(existsSync(join(result.cwd, 'src/stack-config.ts'))).toBe(true);
+  });
+});
+
+describe('output', () => {
+  test('managed files are read-only, owned files are writable', async () => {
+    const result = await runGenerator({ yes: true });
+    const permissions = (path: string) => statSync(join(result.cwd, path)).mode.toString(8).slice(-3);
+    expect(permissions('src/stack-config.ts')).toBe('444');
+    expect(permissions('package.json')).toBe('644'); // projen keeps package.json writable for installs
+    expect(permissions('src/main.ts')).toBe('644');
+    expect(permissions('.projenrc.ts')).toBe('644');
+  });
+
+  test('.yo-rc.json records the generator version', async () => {
+    const result = await runGenerator({ yes: true });
+    expect(JSON.parse(readText(result.cwd, '.yo-rc.json'))['create-rds-iam-stack'].generatorVersion).toBe(
+      PACKAGE_VERSION,
+    );
+  });
+
+  test('contains no absolute paths of this machine', async () => {
+    const result = await runGenerator(FULL_FLAGS);
+    for (const file of listFiles(result.cwd)) {
+      const text = readText(result.cwd, file);
+      expect({ file, leaks: text.includes(result.cwd) || text.includes(tmpdir()) }).toEqual({ file, leaks: false });
+    }
+  });
+});
+
+function answersFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'answers-')), 'answers.json');
+  writeFileSync(file, content);
+  return file;
+}
