@@ -24,7 +24,7 @@ const project = new typescript.TypeScriptProject({
   sampleCode: false,
   entrypoint: 'lib/src/index.js',
   entrypointTypes: 'lib/src/index.d.ts',
-  bin: { 'create-rds-iam-stack': 'lib/src/cli/main.js' },
+  bin: { 'create-rds-iam-stack': 'lib/src/cli/bin.js' },
 
   deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0'],
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/package-info.js';
 
 const runs = Number(process.argv[2] ?? 7);
-const cli = join(PACKAGE_ROOT, 'lib/src/cli/main.js');
+const cli = join(PACKAGE_ROOT, 'lib/src/cli/bin.js');
 const projen = join(PACKAGE_ROOT, 'node_modules/.bin/projen');
 
 function timeCommand(command: string, args: string[], cwd: string): number {

@@ -15,8 +15,8 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
   const pm = packageManager.command;
   return [
     '',
-    `Created ${answers.name} in ${where}: MySQL 8.4 behind RDS Proxy in ${answers.region} across ${answers.azCount} AZs,`,
-    `users ${answers.databaseUsers.map((u) => `${u.name} (${u.access})`).join(', ')}.`,
+    `Created ${answers.name} in ${where}: a CDK app for ${answers.region} across ${answers.azCount} AZs,`,
+    `database ${answers.databaseName}, users ${answers.databaseUsers.map((u) => `${u.name} (${u.access})`).join(', ')}.`,
     '',
     'Next steps:',
     ...(where === '.' ? [] : [`  cd ${where}`]),

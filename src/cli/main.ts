@@ -1,8 +1,6 @@
-#!/usr/bin/env node
 import { AnswersError, AnswersFileError, MissingAnswersError } from '../answers/index.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { helpText, parseCliArguments, UsageError } from './args.js';
-import { scaffold } from './scaffold.js';
 import { TargetNotEmptyError } from '../scaffold/target.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -27,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${PACKAGE_VERSION}\n`);
       return EXIT.ok;
     }
+    // Loaded only for a real run: --help and --version stay instant.
+    const { scaffold } = await import('./scaffold.js');
     await scaffold(args, {
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(),
       log: (line) => process.stdout.write(`${line}\n`),
@@ -67,9 +67,4 @@ function isPromptInterrupt(error: unknown): boolean {
 function isCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
-}
-
-// Run when executed as the bin, not when imported by tests.
-if (import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('/create-rds-iam-stack')) {
-  process.exitCode = await main(process.argv.slice(2));
 }

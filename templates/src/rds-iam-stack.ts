@@ -7,7 +7,7 @@ export interface RdsIamStackProps extends StackProps {
   readonly config: StackConfig;
 }
 
-/** The zero-secret MySQL deployment. */
+/** The zero-secret MySQL deployment, built from the configuration in `src/stack-config.ts`. */
 export class RdsIamStack extends Stack {
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
     super(scope, id, props);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
 
-const CLI = join(PACKAGE_ROOT, 'src/cli/main.ts');
+const CLI = join(PACKAGE_ROOT, 'src/cli/bin.ts');
 const TSX = join(PACKAGE_ROOT, 'node_modules/.bin/tsx');
 
 /** Runs the real command line in a fresh working directory, without a TTY, as CI would. */

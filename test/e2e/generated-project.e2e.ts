@@ -25,7 +25,7 @@ beforeAll(() => {
   run(
     process.execPath,
     [
-      join(PACKAGE_ROOT, 'lib/src/cli/main.js'),
+      join(PACKAGE_ROOT, 'lib/src/cli/bin.js'),
       'orders-db',
       '--region',
       'eu-west-1',
