@@ -30,7 +30,7 @@ const project = new typescript.TypeScriptProject({
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
-  devDeps: ['yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4'],
+  devDeps: ['yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17'],
   githubOptions: { mergify: false },
 
   tsconfig: {
@@ -47,7 +47,10 @@ const project = new typescript.TypeScriptProject({
   jestOptions: {
     jestVersion: '^30',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // Generator tests change the working directory: the report path must not depend on it.
+    junitReporting: false,
     jestConfig: {
+      reporters: [['jest-junit', { outputDirectory: '<rootDir>/test-reports' }]],
       ...ESM_JEST_CONFIG,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
@@ -78,7 +81,7 @@ new JsonFile(project, 'jest.e2e.config.json', {
     testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
     testTimeout: 30 * 60_000,
     transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', useESM: true }] },
-    reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports/e2e' }]],
+    reporters: ['default', ['jest-junit', { outputDirectory: '<rootDir>/test-reports/e2e' }]],
   },
 });
 project.addTask('test:e2e', {
