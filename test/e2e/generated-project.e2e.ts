@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertValidatorsInstalled } from './template-validators.js';
+import { parseAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
+import { renderProjenrc } from '../../src/project/index.js';
 import { run } from '../support/commands.js';
 
 /**
@@ -17,11 +20,12 @@ const gitIdentity = {
   GIT_COMMITTER_NAME: 'e2e',
   GIT_COMMITTER_EMAIL: 'e2e@example.com',
 };
-const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '' };
+const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+const tarball = join(work, `create-rds-iam-stack-${PACKAGE_VERSION}.tgz`);
 
 beforeAll(() => {
+  assertValidatorsInstalled();
   run('npm', ['pack', '--pack-destination', work], { cwd: PACKAGE_ROOT, env });
-  const tarball = join(work, `create-rds-iam-stack-${PACKAGE_VERSION}.tgz`);
   run(
     process.execPath,
     [
@@ -90,3 +94,57 @@ test('an invalid edit of .projenrc.ts fails projen with the rule', () => {
   }
   expect(existsSync(join(project, 'src/stack-config.ts'))).toBe(true);
 });
+
+/**
+ * The answer sets whose synthesized templates cfn-lint and checkov must pass. The project name
+ * stays that of the installed project: a new name would change package.json and its lockfile.
+ */
+const TEMPLATE_MATRIX = {
+  'two-azs-one-user': { region: 'eu-west-2', azCount: 2, databaseUsers: ['app:read-write'] },
+  'three-azs-mixed-users': {
+    region: 'eu-central-1',
+    azCount: 3,
+    databaseName: 'orders',
+    databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
+    natGateways: 'single',
+    multiAz: false,
+  },
+  'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
+  'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret' },
+} as const;
+
+describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given) => {
+  const outdir = join(work, `cdk.out.${label}`);
+  const projenrc = join(project, '.projenrc.ts');
+  let original: string;
+
+  beforeAll(() => {
+    original = readFileSync(projenrc, 'utf8');
+    const answers = parseAnswers(withDefaults({ name: 'orders-db', ...given }));
+    writeFileSync(projenrc, renderProjenrc(answers, { packageSource: `file:${tarball}` }));
+    run('npx', ['projen'], { cwd: project, env });
+    run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], { cwd: project, env });
+  });
+
+  afterAll(() => {
+    writeFileSync(projenrc, original);
+    run('npx', ['projen'], { cwd: project, env });
+  });
+
+  test('synthesize (cdk-nag clean)', () => {
+    expect(readdirSync(outdir).filter((file) => file.endsWith('.template.json')).length).toBeGreaterThan(0);
+  });
+
+  test('cfn-lint reports no errors', () => {
+    const templates = readdirSync(outdir).filter((file) => file.endsWith('.template.json'));
+    run('cfn-lint', ['--format', 'parseable', ...templates.map((file) => join(outdir, file))], { cwd: work, env });
+  });
+
+  test('checkov reports no failed check (skips carry their reasons in the template)', () => {
+    run('checkov', ['--directory', outdir, '--framework', 'cloudformation', '--compact', '--quiet', '--skip-download'], {
+      cwd: work,
+      env,
+    });
+  });
+});
+

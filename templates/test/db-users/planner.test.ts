@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals';
+import { planUserChanges, type DesiredUser, type LiveUser, type PlanOptions } from '../../src/lambda/db-users/planner.js';
+
+const iam: PlanOptions = { databaseName: 'app', authentication: { kind: 'aws-iam' } };
+const sql = (previous: DesiredUser[], desired: DesiredUser[], options: PlanOptions = iam) =>
+  planUserChanges(previous, desired, options).statements.map((s) => s.sql);
+
+const rw: DesiredUser = { name: 'app_rw', access: 'read-write' };
+const ro: DesiredUser = { name: 'reporting', access: 'read-only' };
+const owner: DesiredUser = { name: 'migrator', access: 'schema-owner' };
+
+describe('planUserChanges', () => {
+  it('creates IAM users with REQUIRE SSL and grants on the application database only', () => {
+    expect(sql([], [rw, owner, ro])).toEqual([
+      "CREATE USER IF NOT EXISTS 'app_rw'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+      "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.* TO 'app_rw'@'%'",
+      "CREATE USER IF NOT EXISTS 'migrator'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+      "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, TRIGGER ON `app`.* TO 'migrator'@'%'",
+      "CREATE USER IF NOT EXISTS 'reporting'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+      "GRANT SELECT ON `app`.* TO 'reporting'@'%'",
+    ]);
+  });
+
+  it('uses the PAM clause as the authentication parameter (MariaDB in tests)', () => {
+    expect(sql([], [ro], { databaseName: 'app', authentication: { kind: 'pam', service: 'db-users-test' } })[0]).toBe(
+      "CREATE USER IF NOT EXISTS 'reporting'@'%' IDENTIFIED VIA pam USING 'db-users-test' REQUIRE SSL",
+    );
+  });
+
+  it('escapes LIKE wildcards in the database name so grants cover exactly one schema', () => {
+    expect(sql([], [ro], { ...iam, databaseName: 'app_db' })[1]).toBe("GRANT SELECT ON `app\\_db`.* TO 'reporting'@'%'");
+  });
+
+  it('plans nothing when the configuration is unchanged (no-op)', () => {
+    const plan = planUserChanges([rw, ro], [ro, rw], iam);
+    expect(plan.statements).toEqual([]);
+    expect(plan.unchanged).toEqual(['app_rw', 'reporting']);
+  });
+
+  it('adds a user without touching the others', () => {
+    const plan = planUserChanges([rw], [rw, ro], iam);
+    expect(plan.created).toEqual(['reporting']);
+    expect(plan.statements.map((s) => s.user)).toEqual(['reporting', 'reporting']);
+  });
+
+  it('drops users removed from the configuration, and only those it created', () => {
+    expect(sql([rw, ro], [rw])).toEqual(["DROP USER IF EXISTS 'reporting'@'%'"]);
+    // A user that was never in the previous properties is never dropped, even if the server has it.
+    const live: LiveUser[] = [
+      { name: 'app_rw', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], grantOption: false },
+      { name: 'dba_tool', plugin: 'mysql_native_password', authenticationString: '*', requiresSsl: false, privileges: ['SELECT'], grantOption: false },
+    ];
+    expect(sql([rw], [rw], { ...iam, live })).toEqual([]);
+  });
+
+  it('raises access with grants only', () => {
+    expect(sql([ro], [{ name: 'reporting', access: 'read-write' }])).toEqual([
+      "GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'reporting'@'%'",
+    ]);
+  });
+
+  it('lowers access with revokes', () => {
+    expect(sql([owner], [{ name: 'migrator', access: 'read-only' }])).toEqual([
+      "REVOKE INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, TRIGGER ON `app`.* FROM 'migrator'@'%'",
+    ]);
+  });
+
+  it('reconciles drift against live state: missing grant, extra grant, GRANT OPTION, password auth', () => {
+    const live: LiveUser[] = [
+      { name: 'app_rw', plugin: 'mysql_native_password', authenticationString: '*ABC', requiresSsl: false, privileges: ['SELECT', 'EXECUTE', 'Update'], grantOption: true },
+    ];
+    const plan = planUserChanges([rw], [rw], { ...iam, live });
+    expect(plan.statements.map((s) => s.sql)).toEqual([
+      "ALTER USER 'app_rw'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+      "GRANT INSERT, DELETE ON `app`.* TO 'app_rw'@'%'",
+      "REVOKE EXECUTE ON `app`.* FROM 'app_rw'@'%'",
+      "REVOKE GRANT OPTION ON `app`.* FROM 'app_rw'@'%'",
+    ]);
+    expect(plan.changed).toEqual(['app_rw']);
+  });
+
+  it('never puts unknown privilege names from the server into SQL', () => {
+    const live: LiveUser[] = [
+      { name: 'reporting', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true, privileges: ['SELECT', "X'; DROP USER root; --"], grantOption: false },
+    ];
+    const plan = planUserChanges([ro], [ro], { ...iam, live });
+    expect(plan.statements).toEqual([]);
+    expect(plan.unmanagedPrivileges).toEqual([{ user: 'reporting', privilege: "X'; DROP USER root; --" }]);
+  });
+
+  it('skips drops for users already gone (second run after a removal is a no-op)', () => {
+    expect(sql([rw, ro], [rw], {
+      ...iam,
+      live: [
+        { name: 'app_rw', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true, privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], grantOption: false },
+      ],
+    })).toEqual([]);
+  });
+
+  describe('rejects hostile or reserved identifiers before planning anything', () => {
+    const hostileUsers = [
+      "x'@'%' IDENTIFIED BY 'pw", 'a`b', 'robert"); DROP TABLE students;--', 'name with space', 'ä', '', '1abc',
+      'a'.repeat(33), 'root', 'ADMIN', 'rdsadmin', 'rdsproxyadmin', 'rdsrepladmin', 'mysql.sys', 'mysql.session',
+      'app\u0000x', 'app\nx', 'app%', 'app_', // (app_ is valid: kept as a control below)
+    ].filter((n) => n !== 'app_');
+    it.each(hostileUsers)('user name %j', (name) => {
+      expect(() => planUserChanges([], [{ name, access: 'read-only' }], iam)).toThrow(/user name/);
+    });
+    it.each(['app`; DROP DATABASE x; --', 'app.db', '1app', 'a'.repeat(65), 'mysql', 'INFORMATION_SCHEMA', 'sys', 'performance_schema', '%', 'app\\'])(
+      'database name %j', (databaseName) => {
+        expect(() => planUserChanges([], [ro], { ...iam, databaseName })).toThrow(/[Dd]atabase name/);
+      });
+    it('unknown access level, duplicate users, hostile PAM service, hostile previous users', () => {
+      expect(() => planUserChanges([], [{ name: 'a', access: 'superuser' as never }], iam)).toThrow(/access level/);
+      expect(() => planUserChanges([], [ro, { name: 'Reporting', access: 'read-write' }], iam)).toThrow(/Duplicate/);
+      expect(() => planUserChanges([], [ro], { databaseName: 'app', authentication: { kind: 'pam', service: "x' OR '1" } })).toThrow(/PAM service/);
+      expect(() => planUserChanges([{ name: "root'@'%", access: 'read-only' }], [ro], iam)).toThrow(/user name/);
+    });
+    it('accepts the valid edge cases', () => {
+      expect(() => planUserChanges([], [{ name: 'app_', access: 'read-only' }, { name: `_${'a'.repeat(31)}`, access: 'read-only' }, { name: 'mysql_reader', access: 'read-only' }], { ...iam, databaseName: `a${'b'.repeat(63)}` })).not.toThrow();
+    });
+  });
+});

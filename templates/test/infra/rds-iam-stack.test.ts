@@ -1,0 +1,300 @@
+import { jest } from '@jest/globals';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { stackConfig } from '../../src/stack-config.js';
+import { variants } from '../support/configs.js';
+import { nagFindings, synthesize } from '../support/synth.js';
+import { normalizeAssetHashes, resourceTypeCounts } from '../support/template.js';
+
+// Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
+jest.setTimeout(180_000);
+
+const partition = { Ref: 'AWS::Partition' };
+
+/** `arn:${Partition}:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`, the prx- id split from the proxy ARN. */
+function proxyUserArn(region: string, proxyLogicalId: string, user: string) {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        partition,
+        `:rds-db:${region}:123456789012:dbuser:`,
+        { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [proxyLogicalId, 'DBProxyArn'] }] }] },
+        `/${user}`,
+      ],
+    ],
+  };
+}
+
+describe('RdsIamStack', () => {
+  const { template, stack } = synthesize(variants.default);
+  const proxyId = Object.keys(template.findResources('AWS::RDS::DBProxy'))[0]!;
+
+  test('app role is assumed by ECS tasks of this account only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'ecs-tasks.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', partition, ':ecs:eu-west-1:123456789012:*']] } },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('app role may connect through the proxy as the app user: exact prx- ARN, no wildcard', () => {
+    const appPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes('AppTaskRole'),
+    );
+    expect(appPolicies).toHaveLength(1);
+    const statements = appPolicies[0]!.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[];
+    const connect = statements.filter((s) => JSON.stringify(s.Action).includes('rds-db:connect'));
+    expect(connect).toEqual([{ Effect: 'Allow', Action: 'rds-db:connect', Resource: proxyUserArn('eu-west-1', proxyId, 'app_user') }]);
+    for (const s of statements) {
+      expect(JSON.stringify(s.Resource)).not.toContain('*');
+    }
+  });
+
+  test('the app user follows stackConfig.appUser', () => {
+    const t = synthesize(variants.threeAzMixed).template;
+    const id = Object.keys(t.findResources('AWS::RDS::DBProxy'))[0]!;
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'rds-db:connect', Resource: proxyUserArn('eu-central-1', id, 'orders_app') }]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('^AppTaskRole') }],
+    });
+  });
+
+  test('connection settings are SSM String parameters and outputs', () => {
+    const expected: Record<string, unknown> = {
+      '/my-stack/database/proxy-endpoint': { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
+      '/my-stack/database/port': '3306',
+      '/my-stack/database/name': 'app',
+      '/my-stack/database/region': 'eu-west-1',
+      '/my-stack/database/app-user': 'app_user',
+    };
+    for (const [name, value] of Object.entries(expected)) {
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Type: 'String', Value: value });
+    }
+    template.resourceCountIs('AWS::SSM::Parameter', 5);
+    template.hasOutput('DatabaseProxyEndpoint', { Value: { 'Fn::GetAtt': [proxyId, 'Endpoint'] } });
+    template.hasOutput('DatabasePort', { Value: '3306' });
+    template.hasOutput('DatabaseName', { Value: 'app' });
+    template.hasOutput('DatabaseRegion', { Value: 'eu-west-1' });
+    template.hasOutput('DatabaseAppUser', { Value: 'app_user' });
+  });
+
+  test('stack name and parameter path come from stackConfig.stackName (scoped project name)', () => {
+    const { stack: s, template: t } = synthesize(variants.threeAzMixed);
+    expect(s.stackName).toBe('orders-db');
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/orders-db/database/name', Value: 'orders' });
+  });
+
+  test.each(Object.entries(variants))('no secret, password or secret ARN in outputs or parameters (%s)', (_name, config) => {
+    const t = synthesize(config).template.toJSON();
+    const resources = Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>);
+    const parameters = resources.filter((r) => r.Type === 'AWS::SSM::Parameter');
+    expect(parameters.map((p) => p.Properties.Type)).toEqual(Array(5).fill('String'));
+    const values = JSON.stringify([
+      ...Object.values(t.Outputs as Record<string, { Value: unknown }>).map((o) => o.Value),
+      ...parameters.map((p) => p.Properties.Value),
+    ]);
+    expect(values).not.toMatch(/password|secret|token/i);
+    // No SecureString parameters and nothing resolving secrets at deploy time.
+    expect(JSON.stringify(t)).not.toContain('{{resolve:secretsmanager');
+    expect(JSON.stringify(t)).not.toContain('"MasterUserPassword"');
+  });
+
+  test('AZs come from the config, never from a context lookup (offline synth with an account set)', () => {
+    expect(stack.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+  });
+
+  test('rejects an appUser that is not a configured user', () => {
+    expect(() => synthesize({ ...variants.default, appUser: 'nobody' })).toThrow(/appUser 'nobody'/);
+  });
+
+  test('rejects the master user name as an IAM user', () => {
+    expect(() =>
+      synthesize({ ...variants.default, databaseUsers: [{ name: 'admin', access: 'read-write' }], appUser: 'admin' }),
+    ).toThrow(/master user/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each(Object.entries(variants))('zero unacknowledged findings (%s)', (_name, config) => {
+    const { app } = synthesize(config); // synth itself throws on unacknowledged findings
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test.each(Object.entries(variants))('zero findings with the recommended feature flags too (%s)', (_name, config) => {
+    const { app } = synthesize(config, { recommendedFlags: true });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('acknowledgements are scoped to resources, never the stack', () => {
+    const { stack } = synthesize(variants.threeAzMixed);
+    const key = 'aws:cdk:acknowledged-rules';
+    expect(stack.node.metadata.filter((m) => m.type === key)).toEqual([]);
+    const acknowledged: Record<string, string[]> = {};
+    for (const c of stack.node.findAll()) {
+      for (const m of c.node.metadata.filter((entry) => entry.type === key)) {
+        acknowledged[c.node.path] = [...(acknowledged[c.node.path] ?? []), ...Object.keys(m.data as object)].sort();
+      }
+    }
+    expect(acknowledged).toEqual(ACKNOWLEDGED_THREE_AZ_MIXED);
+  });
+});
+
+/** Every cdk-nag acknowledgement in the threeAzMixed variant, by construct path (each with a written reason in the code). */
+// (F3002/F3003 on the flow log are added by aws-cdk-lib itself.)
+const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
+  'orders-db/Network/Vpc': ['CloudFormation-Validate::W3010'],
+  'orders-db/Network/Vpc/FlowLog': ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
+  'orders-db/Database/Instance': ['Annotation::AwsSolutions-RDS11', 'Annotation::AwsSolutions-RDS3'],
+  'orders-db/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
+  'orders-db/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
+  'orders-db/DatabaseUsers/Provider': [
+    'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',
+  ],
+};
+
+describe('database users bootstrap wiring', () => {
+  const { template } = synthesize(variants.threeAzMixed);
+  const sgOf = (prefix: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix}`), 'GroupId'] });
+
+  test('the custom resource carries the configured database and users, after the instance exists', () => {
+    template.hasResourceProperties('Custom::DatabaseUsers', {
+      DatabaseName: 'orders',
+      Users: [
+        { Name: 'orders_app', Access: 'read-write' },
+        { Name: 'reporting', Access: 'read-only' },
+        { Name: 'migrator', Access: 'schema-owner' },
+      ],
+    });
+    template.hasResource('Custom::DatabaseUsers', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^DatabaseInstance')]) });
+  });
+
+  test('the bootstrap Lambda runs in the isolated data subnets with its own security group', () => {
+    const instanceId = Object.keys(template.findResources('AWS::RDS::DBInstance'))[0]!;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      VpcConfig: {
+        SubnetIds: [0, 1, 2].map((n) => ({ Ref: Match.stringLikeRegexp(`^NetworkVpcdataSubnet${n + 1}Subnet`) })),
+        SecurityGroupIds: [sgOf('DatabaseUsersSecurityGroup')],
+      },
+      Environment: {
+        Variables: {
+          DB_HOST: { 'Fn::GetAtt': [instanceId, 'Endpoint.Address'] },
+          DB_PORT: { 'Fn::GetAtt': [instanceId, 'Endpoint.Port'] },
+          DB_SECRET_ARN: { 'Fn::GetAtt': [instanceId, 'MasterUserSecret.SecretArn'] },
+        },
+      },
+    });
+  });
+
+  test('the instance admits the Lambda on the MySQL port; the Secrets Manager endpoint admits it on 443', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: sgOf('DatabaseInstanceSecurityGroup'),
+      SourceSecurityGroupId: sgOf('DatabaseUsersSecurityGroup'),
+      FromPort: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DatabaseInstance'), 'Endpoint.Port'] },
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: sgOf('NetworkEndpointSecurityGroup'),
+      SourceSecurityGroupId: sgOf('DatabaseUsersSecurityGroup'),
+      FromPort: 443,
+      ToPort: 443,
+    });
+    // Egress of the Lambda's group: exactly those two destinations.
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).filter((r) =>
+      JSON.stringify(r.Properties.GroupId).includes('DatabaseUsersSecurityGroup'),
+    );
+    expect(egress.map((r) => JSON.stringify(r.Properties.DestinationSecurityGroupId)).sort()).toEqual([
+      expect.stringContaining('DatabaseInstanceSecurityGroup'),
+      expect.stringContaining('NetworkEndpointSecurityGroup'),
+    ]);
+  });
+
+  test('its log groups are encrypted with the data key', () => {
+    const groups = Object.entries(template.findResources('AWS::Logs::LogGroup')).filter(([id]) => id.startsWith('DatabaseUsers'));
+    expect(groups).toHaveLength(2);
+    for (const [, group] of groups) {
+      expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+    }
+  });
+});
+
+describe("the project's own stackConfig", () => {
+  // Whatever .projenrc.ts says: only properties that hold for every valid configuration.
+  const { app, stack, template } = synthesize(stackConfig);
+
+  test('synthesizes under cdk-nag with zero findings, as stackConfig.stackName in stackConfig.region', () => {
+    expect(nagFindings(app)).toEqual([]);
+    expect(stack.stackName).toBe(stackConfig.stackName);
+    expect(stack.region).toBe(stackConfig.region);
+  });
+
+  test('bootstraps exactly the configured users and grants only the app user to the app role', () => {
+    template.hasResourceProperties('Custom::DatabaseUsers', {
+      DatabaseName: stackConfig.databaseName,
+      Users: stackConfig.databaseUsers.map((u) => ({ Name: u.name, Access: u.access })),
+    });
+    template.hasOutput('DatabaseAppUser', { Value: stackConfig.appUser });
+  });
+});
+
+/** Per-AZ resources: subnets, route tables and associations x3 per AZ; NAT gateway + EIP per AZ unless 'single'. */
+const COUNTS_TWO_AZ: Record<string, number> = {
+  'AWS::EC2::EIP': 2,
+  'AWS::EC2::FlowLog': 1,
+  'AWS::EC2::InternetGateway': 1,
+  'AWS::EC2::NatGateway': 2,
+  'AWS::EC2::Route': 4,
+  'AWS::EC2::RouteTable': 6,
+  'AWS::EC2::SecurityGroup': 4,
+  'AWS::EC2::SecurityGroupEgress': 3,
+  'AWS::EC2::SecurityGroupIngress': 3,
+  'AWS::EC2::Subnet': 6,
+  'AWS::EC2::SubnetRouteTableAssociation': 6,
+  'AWS::EC2::VPC': 1,
+  'AWS::EC2::VPCEndpoint': 2,
+  'AWS::EC2::VPCGatewayAttachment': 1,
+  'AWS::IAM::Policy': 5,
+  'AWS::IAM::Role': 7,
+  'AWS::KMS::Key': 1,
+  'AWS::Lambda::Function': 3,
+  'AWS::Logs::LogGroup': 7,
+  'AWS::RDS::DBInstance': 1,
+  'AWS::RDS::DBParameterGroup': 1,
+  'AWS::RDS::DBProxy': 1,
+  'AWS::RDS::DBProxyTargetGroup': 1,
+  'AWS::RDS::DBSubnetGroup': 1,
+  'AWS::SSM::Parameter': 5,
+  'Custom::DatabaseUsers': 1,
+  'Custom::VpcRestrictDefaultSG': 1,
+};
+const COUNTS_THREE_AZ_SINGLE_NAT: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::EC2::EIP': 1, 'AWS::EC2::NatGateway': 1, 'AWS::EC2::Route': 6, 'AWS::EC2::RouteTable': 9, 'AWS::EC2::Subnet': 9, 'AWS::EC2::SubnetRouteTableAssociation': 9 };
+const COUNTS_SIX_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::EC2::EIP': 6, 'AWS::EC2::NatGateway': 6, 'AWS::EC2::Route': 12, 'AWS::EC2::RouteTable': 18, 'AWS::EC2::Subnet': 18, 'AWS::EC2::SubnetRouteTableAssociation': 18 };
+
+describe('template structure', () => {
+  // Explicit expectations instead of a stored snapshot: the generated project starts without
+  // __snapshots__ and runs jest with --ci, where a missing snapshot fails.
+  test.each([
+    ['default', variants.default, COUNTS_TWO_AZ],
+    ['threeAzMixed', variants.threeAzMixed, COUNTS_THREE_AZ_SINGLE_NAT],
+    ['sixAzUsEast1', variants.sixAzUsEast1, COUNTS_SIX_AZ],
+    ['masterSecretMode', variants.masterSecretMode, COUNTS_TWO_AZ],
+  ] as const)('resource types and counts (%s)', (_name, config, expected) => {
+    expect(resourceTypeCounts(synthesize(config).template)).toEqual(expected);
+  });
+
+  test('synthesis is reproducible (same normalised template twice)', () => {
+    const json = (t: Template) => normalizeAssetHashes(t.toJSON());
+    expect(json(synthesize(variants.default).template)).toEqual(json(synthesize(variants.default).template));
+  });
+});

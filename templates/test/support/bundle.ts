@@ -1,0 +1,22 @@
+/** Bundles the bootstrap Lambda exactly like DatabaseUsers' NodejsFunction (CJS, node24, minified, SDK external). */
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+export const HANDLER_ENTRY = join(import.meta.dirname, '..', '..', 'src', 'lambda', 'db-users', 'handler.ts');
+
+export async function bundleHandler(): Promise<{ code: Uint8Array; metafile: Metafile }> {
+  const result = await build({
+    entryPoints: [HANDLER_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    write: false,
+    metafile: true,
+    outfile: 'index.js',
+    logLevel: 'silent',
+  });
+  return { code: result.outputFiles[0]!.contents, metafile: result.metafile };
+}
