@@ -96,6 +96,6 @@ project.addTask('bench:scaffold', {
   receiveArgs: true,
 });
 
-project.gitignore.exclude('*.tgz', '/.tools/');
+project.gitignore.exclude('*.tgz', '/.tools/', '/test-reports/');
 
 project.synth();
