@@ -80,8 +80,22 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     this.answers = answers;
 
     useEsm(this);
+    letJestDetectCi(this);
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
   }
+}
+
+/**
+ * projen's `--ci` keeps jest from writing a new snapshot even on a developer's machine, so a fresh
+ * project's first build would fail. Without it jest decides by itself: new snapshots are written
+ * locally and refused where `CI` is set; a changed snapshot fails everywhere (`test:update` accepts it).
+ */
+function letJestDetectCi(project: awscdk.AwsCdkTypeScriptApp): void {
+  project.testTask.steps.forEach((step, position) => {
+    if (step.execArgs?.[0] === 'jest' && step.execArgs.includes('--ci')) {
+      project.testTask.updateStep(position, { ...step, execArgs: step.execArgs.filter((arg) => arg !== '--ci') });
+    }
+  });
 }

@@ -82,9 +82,13 @@ export function stackNameOf(projectName: string): string {
   return projectName.replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9-]/g, '-');
 }
 
-/** JSON, with the project's quote style: keys bare where possible, strings in single quotes. */
+/**
+ * JSON in the generated project's lint style (so the file is lint-clean as rendered): keys bare
+ * where possible, strings in single quotes, trailing commas on multi-line literals.
+ */
 function toTypeScriptLiteral(value: unknown): string {
   return JSON.stringify(value, undefined, 2)
     .replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:')
-    .replace(/"((?:[^"\\]|\\.)*)"/g, (_match, body: string) => `'${body.replace(/\\"/g, '"').replace(/'/g, "\\'")}'`);
+    .replace(/"((?:[^"\\]|\\.)*)"/g, (_match, body: string) => `'${body.replace(/\\"/g, '"').replace(/'/g, "\\'")}'`)
+    .replace(/([^\s,[{])(?=\n\s*[\]}])/g, '$1,');
 }

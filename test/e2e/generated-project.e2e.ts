@@ -51,6 +51,8 @@ beforeAll(() => {
   run('npm', ['install', '--no-audit', '--no-fund'], { cwd: project, env });
   // As the generator does after its own install: projen pins the resolved versions, then commit.
   run('npx', ['projen'], { cwd: project, env: { ...env, CI: 'false' } });
+  // A developer's first test run writes the template snapshot, which is then committed.
+  run('npx', ['projen', 'test'], { cwd: project, env: { ...env, CI: 'false' } });
   run('git', ['add', '--all'], { cwd: project, env });
   run('git', ['commit', '--quiet', '-m', 'Install'], { cwd: project, env });
 });
@@ -59,6 +61,22 @@ test('the generated project builds: projen, compile, its tests, cdk synth with c
   run('npx', ['projen', 'build'], { cwd: project, env });
   const templates = readdirSync(join(project, 'cdk.out')).filter((file) => file.endsWith('.template.json'));
   expect(templates).toEqual(['orders-db.template.json']);
+  const snapshot = readFileSync(join(project, 'test/infra/__snapshots__/template-snapshot.test.ts.snap'), 'utf8');
+  expect(snapshot).toContain('ASSET-HASH');
+  expect(snapshot).not.toMatch(/[0-9a-f]{64}/);
+});
+
+test('CI refuses a template that no longer matches the reviewed snapshot', () => {
+  const snapshotFile = join(project, 'test/infra/__snapshots__/template-snapshot.test.ts.snap');
+  const reviewed = readFileSync(snapshotFile, 'utf8');
+  try {
+    writeFileSync(snapshotFile, reviewed.replace('"DeletionProtection": true', '"DeletionProtection": false'));
+    expect(() =>
+      run('npx', ['jest', 'test/infra/template-snapshot.test.ts'], { cwd: project, env: { ...env, NODE_OPTIONS: '--experimental-vm-modules' } }),
+    ).toThrow(/Snapshot .* mismatched|1 snapshot failed/);
+  } finally {
+    writeFileSync(snapshotFile, reviewed);
+  }
 });
 
 test('re-running projen leaves every managed and owned file as generated', () => {

@@ -42,7 +42,7 @@ describe('flags', () => {
       domainName: 'orders.example.com',
     });
     const config = readText(result.cwd, 'src/stack-config.ts');
-    expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c'\n  ]");
+    expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c',\n  ]");
     expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
   });

@@ -1,0 +1,16 @@
+import { expect, test } from '@jest/globals';
+import { stackConfig } from '../../src/stack-config.js';
+import { synthesize } from '../support/synth.js';
+import { assetHashSerializer, normalizeAssetHashes } from '../support/template.js';
+
+expect.addSnapshotSerializer(assetHashSerializer);
+
+/**
+ * The whole template of this project's stack, asset hashes normalised. The first local
+ * `npx projen test` writes the snapshot (commit it); CI refuses a missing or different one. After an
+ * intended change, review the diff and run `npx projen test:update`.
+ */
+test('the synthesized template matches the reviewed snapshot', () => {
+  const { template } = synthesize(stackConfig, { recommendedFlags: true });
+  expect(normalizeAssetHashes(template.toJSON())).toMatchSnapshot();
+});
