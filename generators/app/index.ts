@@ -1,15 +1,14 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { nextSteps } from './next-steps.js';
 import { templateData } from './template-data.js';
 import {
-  answersFromFile,
-  answersFromOptions,
-  MissingAnswersError,
   checkAnswer,
-  missingAnswers,
+  collectGivenAnswers,
+  completeWithoutPrompts,
   parseAnswer,
   parseAnswers,
   QUESTIONS,
@@ -19,7 +18,7 @@ import {
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/projenrc-source.js';
-import { RdsIamStackProject } from '../../src/project/rds-iam-stack-project.js';
+import { managedFilesRequest, renderManagedFiles, type ManagedFilesRequest } from '../../src/project/render-managed-files.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 
@@ -41,6 +40,8 @@ export interface GeneratorFlags {
   packageSource?: string;
   /** The directory to show in "next steps" when the files are written elsewhere first. */
   displayDirectory?: string;
+  /** Managed files already rendered (by the CLI, in parallel) for exactly this request. */
+  prerendered?: { readonly request: ManagedFilesRequest; readonly directory: Promise<string> };
   /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
   [flag: string]: unknown;
 }
@@ -53,8 +54,8 @@ interface StoredConfig {
 
 /**
  * Scaffolds a zero-secret MySQL stack. Owned files come from `templates/` and are written once;
- * managed files are rendered in-process by RdsIamStackProject, exactly as the generated
- * `.projenrc.ts` renders them later.
+ * managed files are rendered by RdsIamStackProject, exactly as the generated `.projenrc.ts` renders
+ * them later (by the CLI on a worker thread when it knows the answers before Yeoman has loaded).
  */
 // Yeoman runs every public method as a task in priority order; helpers are `#private` to stay out of the queue.
 export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
@@ -67,18 +68,18 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   async prompting(): Promise<void> {
-    const stored = this.config.get('answers') as Record<string, unknown> | undefined;
-    const fromFile = this.options.answers ? await answersFromFile(this.options.answers) : {};
-    const given: Record<string, unknown> = { ...stored, ...fromFile, ...answersFromOptions(this.options) };
+    const given = await collectGivenAnswers({
+      stored: this.config.get('answers') as Record<string, unknown> | undefined,
+      answersFile: this.options.answers,
+      options: this.options,
+    });
     const context = { directoryName: basename(this.options.displayDirectory ?? this.destinationRoot()) };
-
     if (this.options.interactive && !this.options.yes) {
       await this.#ask(given, context);
-    } else if (!this.options.yes) {
-      const missing = missingAnswers(given);
-      if (missing.length > 0) throw new MissingAnswersError(missing);
+      this.answers = parseAnswers(withDefaults(given, context));
+    } else {
+      this.answers = completeWithoutPrompts(given, { ...context, yes: this.options.yes === true });
     }
-    this.answers = parseAnswers(withDefaults(given, context));
   }
 
   async writing(): Promise<void> {
@@ -135,21 +136,15 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
 
   /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
   async #renderManagedFiles(): Promise<void> {
-    const scratch = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
-    const previous = process.env.PROJEN_DISABLE_POST;
+    const { prerendered } = this.options;
+    const request = (outdir: string) =>
+      managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
+    const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
+    const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
     try {
-      // Post-synthesis would run a package install; the generator installs once, at the end.
-      process.env.PROJEN_DISABLE_POST = 'true';
-      new RdsIamStackProject({
-        ...this.answers,
-        outdir: scratch,
-        packageManager: this.packageManager.projen,
-        packageSource: this.options.packageSource,
-      }).synth();
+      if (!usable) await renderManagedFiles(request(scratch));
       this.fs.copy(join(scratch, '**'), this.destinationRoot(), { globOptions: { dot: true } });
     } finally {
-      if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
-      else process.env.PROJEN_DISABLE_POST = previous;
       await rm(scratch, { recursive: true, force: true });
     }
   }

@@ -1,6 +1,6 @@
 import { selectedAvailabilityZones, type StackAnswers } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
-import { stackNameOf } from '../../src/project/stack-config-file.js';
+import { stackNameOf } from '../../src/project/stack-name.js';
 
 /** What the EJS templates see. Nothing time- or machine-dependent, so output is reproducible. */
 export function templateData(answers: StackAnswers) {

@@ -1,11 +1,11 @@
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { createEnv } from 'yeoman-environment';
-import RdsIamStackGenerator, { type GeneratorFlags } from '../../generators/app/index.js';
+import type { GeneratorFlags } from '../../generators/app/index.js';
 import { PACKAGE_NAME, PACKAGE_ROOT } from '../package-info.js';
 import type { CliArguments } from './args.js';
-import { detectPackageManager } from '../scaffold/package-manager.js';
+import { prerenderManagedFiles, type Prerendered } from './prerender.js';
+import { detectPackageManager, type PackageManager } from '../scaffold/package-manager.js';
 import { assertEmptyTarget } from '../scaffold/target.js';
 
 const NAMESPACE = `${PACKAGE_NAME}:app`;
@@ -49,6 +49,27 @@ export async function scaffold(args: CliArguments, io: ScaffoldIo): Promise<void
 
 async function runGenerator(staging: string, target: string, args: CliArguments, io: ScaffoldIo): Promise<void> {
   const packageManager = detectPackageManager(process.env.npm_config_user_agent);
+  const prerendered = io.interactive && !args.yes ? undefined : await prerenderManagedFiles(args, target, packageManager);
+  try {
+    await runEnvironment(staging, target, args, io, packageManager, prerendered);
+  } finally {
+    if (prerendered) await rm(prerendered.request.outdir, { recursive: true, force: true });
+  }
+}
+
+async function runEnvironment(
+  staging: string,
+  target: string,
+  args: CliArguments,
+  io: ScaffoldIo,
+  packageManager: PackageManager,
+  prerendered: Prerendered | undefined,
+): Promise<void> {
+  // Loading Yeoman takes a while: the managed files render on another thread meanwhile.
+  const [{ createEnv }, { default: RdsIamStackGenerator }] = await Promise.all([
+    import('yeoman-environment'),
+    import('../../generators/app/index.js'),
+  ]);
   // The staging directory is ours alone: nothing in it can conflict.
   const env = createEnv({ cwd: staging, logCwd: staging, force: true });
   env.register(RdsIamStackGenerator, {
@@ -68,6 +89,7 @@ async function runGenerator(staging: string, target: string, args: CliArguments,
     displayDirectory: target,
     // The CLI checked the target; staging is always empty.
     allowNonEmptyTarget: true,
+    prerendered,
   };
   await env.run([NAMESPACE], options);
 }

@@ -1,6 +1,7 @@
-import { javascript } from 'projen';
+import type { javascript } from 'projen';
 import type { StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME } from '../package-info.js';
+import { NPM, PROJEN_PACKAGE_MANAGER_KEYS } from '../scaffold/package-manager.js';
 
 export interface ProjenrcExtras {
   readonly packageManager?: javascript.NodePackageManager;
@@ -12,9 +13,9 @@ export interface ProjenrcExtras {
  * one place a team changes its configuration afterwards.
  */
 export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {}): string {
-  const needsJavascript = extras.packageManager !== undefined && extras.packageManager !== javascript.NodePackageManager.NPM;
+  const needsJavascript = extras.packageManager !== undefined && extras.packageManager !== NPM.projen;
   const lines = [
-    needsJavascript ? "import { javascript } from 'projen';" : undefined,
+    needsJavascript ? "import type { javascript } from 'projen';" : undefined,
     `import { RdsIamStackProject } from '${PACKAGE_NAME}';`,
     '',
     '// Change the stack here, then run `npx projen` and deploy. The rules for every value are',
@@ -48,7 +49,7 @@ function quote(value: string): string {
 }
 
 function packageManagerKey(value: javascript.NodePackageManager): string {
-  const entry = Object.entries(javascript.NodePackageManager).find(([, v]) => v === value);
-  if (!entry) throw new Error(`Unknown package manager ${value}`);
-  return entry[0];
+  const key = PROJEN_PACKAGE_MANAGER_KEYS[value];
+  if (!key) throw new Error(`Unknown package manager ${value}`);
+  return key;
 }

@@ -1,4 +1,5 @@
 import { FileBase, type Project } from 'projen';
+import { stackNameOf } from './stack-name.js';
 import { selectedAvailabilityZones, type StackAnswers } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
@@ -77,10 +78,6 @@ export function renderStackConfig(answers: StackAnswers): string[] {
   ];
 }
 
-/** CloudFormation stack names allow letters, digits and hyphens: `@acme/orders.db` becomes `orders-db`. */
-export function stackNameOf(projectName: string): string {
-  return projectName.replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9-]/g, '-');
-}
 
 /**
  * JSON in the generated project's lint style (so the file is lint-clean as rendered): keys bare

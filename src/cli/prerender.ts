@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js';
+import { PACKAGE_NAME } from '../package-info.js';
+import type { CliArguments } from './args.js';
+import { managedFilesRequest, type ManagedFilesRequest } from '../project/render-managed-files.js';
+import type { PackageManager } from '../scaffold/package-manager.js';
+
+export interface Prerendered {
+  readonly request: ManagedFilesRequest;
+  /** Resolves to `request.outdir` once the worker has written the files. */
+  readonly directory: Promise<string>;
+}
+
+/**
+ * When no question will be asked, the answers are known before Yeoman has loaded: render the
+ * managed files (projen) on a worker thread meanwhile. Returns nothing when the answers still
+ * need prompts or do not validate (the generator then reports them), or when running from the
+ * TypeScript sources, where no compiled worker exists.
+ */
+export async function prerenderManagedFiles(
+  args: CliArguments,
+  target: string,
+  packageManager: PackageManager,
+): Promise<Prerendered | undefined> {
+  const worker = fileURLToPath(new URL('../project/render-worker.js', import.meta.url));
+  if (!existsSync(worker)) return undefined;
+  let request: ManagedFilesRequest;
+  try {
+    const given = await collectGivenAnswers({
+      stored: args.force ? await storedAnswers(target) : undefined,
+      answersFile: args.answersFile,
+      options: args.answerOptions,
+    });
+    const answers = completeWithoutPrompts(given, { yes: args.yes, directoryName: basename(target) });
+    request = managedFilesRequest(answers, packageManager.projen, args.packageSource, await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`)));
+  } catch {
+    return undefined;
+  }
+  const directory = new Promise<string>((resolve, reject) => {
+    new Worker(worker, { workerData: request })
+      .once('error', reject)
+      .once('exit', (code) => (code === 0 ? resolve(request.outdir) : reject(new Error(`Rendering the managed files failed (exit ${code})`))));
+  });
+  // The generator awaits it; until then a failure must not count as unhandled.
+  directory.catch(() => undefined);
+  return { request, directory };
+}
+
+/** Answers a previous run kept in the target's `.yo-rc.json`, if any. */
+async function storedAnswers(target: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(join(target, '.yo-rc.json'), 'utf8'))[PACKAGE_NAME]?.answers;
+  } catch {
+    return undefined;
+  }
+}
