@@ -197,9 +197,9 @@ function formatDefault(value: unknown): string | undefined {
   return String(value);
 }
 
-/** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`. */
+/** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`, `_dockerignore`. */
 function ownedPath(path: string): string {
-  return path.replace(/(^|[\\/])_gitignore$/, '$1.gitignore');
+  return path.replace(/(^|[\\/])_(gitignore|dockerignore)$/, '$1.$2');
 }
 
 async function listFiles(root: string): Promise<string[]> {

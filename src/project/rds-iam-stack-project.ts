@@ -84,6 +84,15 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
+    this.testTask.spawn(
+      this.addTask('test:app', {
+        description: "The service's own tests (app/), against a MariaDB server they start",
+        cwd: 'app',
+        // `npm install` keeps the locked versions; npm 11's `npm ci` rejects lockfiles that leave out
+        // optional platform packages (unrs-resolver's), which npm 11 itself writes.
+        steps: [{ exec: 'npm install --no-audit --no-fund' }, { exec: 'npm test' }],
+      }),
+    );
   }
 }
 

@@ -5,7 +5,8 @@ import type { Construct } from 'constructs';
 import { ConnectionParameters } from './constructs/connection-parameters.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
-import { Network } from './constructs/network.js';
+import { Network, SubnetGroup } from './constructs/network.js';
+import { Service } from './constructs/service.js';
 import { parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
 
@@ -17,7 +18,8 @@ export interface RdsIamStackProps extends StackProps {
 /**
  * The "zero-secret" MySQL stack: VPC, RDS for MySQL 8.4 with IAM authentication behind RDS Proxy,
  * the custom resource that creates the IAM-authenticated database users,
- * the app's IAM role with an exact `rds-db:connect` grant, and the non-secret connection settings.
+ * the app's IAM role with an exact `rds-db:connect` grant, the non-secret connection settings, and
+ * the app's compute (ECR, ECS Fargate behind an ALB).
  */
 export class RdsIamStack extends Stack {
   /** VPC, subnets, NAT gateways, flow logs and endpoints. */
@@ -32,6 +34,8 @@ export class RdsIamStack extends Stack {
   public readonly databaseUsers: DatabaseUsers;
   /** SSM parameters and outputs with the connection settings. */
   public readonly connectionParameters: ConnectionParameters;
+  /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
+  public readonly service: Service;
 
   private readonly config: StackConfig;
 
@@ -120,6 +124,64 @@ export class RdsIamStack extends Stack {
       },
     });
     this.connectionParameters.grantRead(this.appRole);
+
+    // Migrations need DDL: they run as a schema-owner user. If the app user is one, the service migrates
+    // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
+    const appUserIsSchemaOwner = config.databaseUsers.some((u) => u.name === config.appUser && u.access === 'schema-owner');
+    const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
+    let migration: { taskRole: iam.Role; user: string } | undefined;
+    if (migrationUser) {
+      const migrationRole = new iam.Role(this, 'MigrationTaskRole', {
+        description: `One-off ECS migration task: IAM token auth to RDS Proxy as ${migrationUser}`,
+        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': this.account },
+            ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ecs:${this.region}:${this.account}:*` },
+          },
+        }),
+      });
+      this.database.grantProxyConnect(migrationRole, migrationUser);
+      migration = { taskRole: migrationRole, user: migrationUser };
+    }
+
+    this.service = new Service(this, 'Service', {
+      migration,
+      vpc: this.network.vpc,
+      taskSubnets: this.network.appSubnets,
+      loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
+      taskRole: this.appRole,
+      encryptionKey: this.dataKey,
+      domainName: config.domainName,
+      // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
+      environment: {
+        DB_HOST: this.database.proxy.endpoint,
+        DB_PORT: String(PROXY_PORT),
+        DB_NAME: config.databaseName,
+        DB_USER: config.appUser,
+        DB_REGION: this.region,
+        ...(appUserIsSchemaOwner ? { MIGRATE_ON_START: 'true' } : {}),
+      },
+    });
+    // Only the service's tasks reach the proxy.
+    this.database.allowProxyFrom(this.service);
+
+    new CfnOutput(this, 'ServiceUrl', { value: this.service.url, description: 'URL of the app (ALB)' });
+    new CfnOutput(this, 'EcrRepositoryUri', {
+      value: this.service.repository.repositoryUri,
+      description: 'Push app images here (immutable tags), then deploy with --parameters ImageTag=<tag>',
+    });
+    new CfnOutput(this, 'EcsClusterName', { value: this.service.cluster.clusterName });
+    new CfnOutput(this, 'EcsTaskSecurityGroupId', {
+      value: this.service.taskSecurityGroup.securityGroupId,
+      description: 'Security group for one-off tasks (aws ecs run-task) that must reach RDS Proxy',
+    });
+    if (this.service.migrationTaskDefinition) {
+      new CfnOutput(this, 'MigrationTaskDefinitionArn', {
+        value: this.service.migrationTaskDefinition.taskDefinitionArn,
+        description: `Run before deploying an image with new migrations (as ${migrationUser})`,
+      });
+    }
+    new CfnOutput(this, 'EcsServiceName', { value: this.service.service.serviceName });
 
     new CfnOutput(this, 'AppTaskRoleArn', {
       value: this.appRole.roleArn,

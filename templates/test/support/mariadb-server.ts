@@ -67,6 +67,13 @@ export interface MariaDbServer {
   adminQuery<Row = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<Row[]>;
   /** Text of the general query log (empty unless `generalLog` was set). */
   readGeneralLog(): Promise<string>;
+  /**
+   * Stops mariadbd (SIGTERM, like a database restart or failover) but keeps its data, users and port,
+   * so clients see an outage; `resume()` brings it back.
+   */
+  halt(): Promise<void>;
+  /** Starts mariadbd again after `halt()`, on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the server and removes its data dir and PAM service file. Idempotent. */
   stop(): Promise<void>;
 }
@@ -187,25 +194,27 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
       ...(options.generalLog ? ['--general-log=ON', `--general-log-file=${generalLogFile}`] : []),
       ...(pam ? ['--plugin-load-add=auth_pam.so', '--pam-use-cleartext-plugin=ON'] : []),
     ];
-    child = spawn(mariadbd, args, { stdio: 'ignore' });
+    const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
+    /** Spawns mariadbd and waits until the socket accepts root (passwordless root@localhost from install-db 'normal'). */
+    const launch = async (): Promise<mysql.Connection> => {
+      child = spawn(mariadbd, args, { stdio: 'ignore' });
+      const started = child;
+      const deadline = Date.now() + startupTimeoutMs;
+      for (;;) {
+        if (started.exitCode !== null) {
+          const log = await readFile(errorLog, 'utf8').catch(() => '');
+          throw new Error(`mariadbd exited with ${started.exitCode}:\n${log.slice(-2000)}`);
+        }
+        try {
+          return await mysql.createConnection({ socketPath: socket, user: 'root' });
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`mariadbd did not become ready: ${(error as Error).message}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
     process.on('exit', killOnExit);
-    const started = child;
-
-    // Wait until the socket accepts root (passwordless root@localhost from install-db 'normal').
-    const deadline = Date.now() + (options.startupTimeoutMs ?? 30_000);
-    let root: mysql.Connection | undefined;
-    while (!root) {
-      if (started.exitCode !== null) {
-        const log = await readFile(errorLog, 'utf8').catch(() => '');
-        throw new Error(`mariadbd exited with ${started.exitCode}:\n${log.slice(-2000)}`);
-      }
-      try {
-        root = await mysql.createConnection({ socketPath: socket, user: 'root' });
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`mariadbd did not become ready: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const root = await launch();
 
     const adminUser = 'admin';
     const adminPassword = randomBytes(18).toString('base64url');
@@ -240,6 +249,21 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
       baseDir,
       adminQuery,
       readGeneralLog: () => readFile(generalLogFile, 'utf8').catch(() => ''),
+      halt: async () => {
+        if (stopped) throw new Error('the server was stopped');
+        const running = child;
+        if (!running || running.exitCode !== null || running.signalCode !== null) return;
+        running.kill('SIGTERM');
+        if (!(await waitForExit(running, 15_000))) {
+          running.kill('SIGKILL');
+          await waitForExit(running, 5_000);
+        }
+      },
+      resume: async () => {
+        if (stopped) throw new Error('the server was stopped');
+        if (child && child.exitCode === null && child.signalCode === null) return;
+        await (await launch()).end();
+      },
       stop: cleanup,
     };
   } catch (error) {

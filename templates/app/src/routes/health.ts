@@ -1,0 +1,19 @@
+/** Liveness (no database) and readiness (a database round trip; 503 while draining or unreachable). */
+import { Hono } from 'hono';
+import { ping, type Pool } from '../db.js';
+import type { AppEnv, Lifecycle } from '../app.js';
+
+export function healthRoutes(pool: Pool, lifecycle: Lifecycle, timeoutMs: number): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      if (lifecycle.draining) return c.json({ status: 'draining' }, 503);
+      try {
+        await ping(pool, timeoutMs);
+        return c.json({ status: 'ready' });
+      } catch (error) {
+        c.get('logger').warn({ err: error }, 'readiness check failed');
+        return c.json({ status: 'database unavailable' }, 503);
+      }
+    });
+}

@@ -1,0 +1,41 @@
+/** Entry point: `node dist/server.js`. */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createApp, type Lifecycle } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { installGracefulShutdown } from './lifecycle.js';
+import { migrate } from './migrations.js';
+import { connectDatabase } from './runtime.js';
+
+async function main(): Promise<void> {
+  const bootLogger = createLogger(process.env.LOG_LEVEL ?? 'info');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    bootLogger.fatal({ err: error instanceof ConfigError ? { message: error.message } : error }, 'invalid configuration');
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const { pool } = connectDatabase(config, logger);
+  if (config.migrateOnStart) await migrate(pool, logger);
+
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createApp({ pool, logger, lifecycle, queryTimeoutMs: config.db.queryTimeoutMs });
+  const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) => {
+    logger.info(
+      { port: info.port, dbHost: config.db.host, dbUser: config.db.user, dbMode: config.db.tls.mode },
+      'listening',
+    );
+  }) as Server;
+  // Keep-alive above the ALB's idle timeout (60 s), so the ALB never reuses a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  installGracefulShutdown({ server, pool, logger, lifecycle, ...config.shutdown });
+}
+
+main().catch((error: unknown) => {
+  createLogger('fatal').fatal({ err: error }, 'start-up failed');
+  process.exit(1);
+});

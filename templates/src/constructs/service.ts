@@ -1,0 +1,352 @@
+import { CfnCondition, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+
+/** Port the container listens on (app/: PORT). */
+export const CONTAINER_PORT = 8080;
+
+/** Name of the CloudFormation parameter that selects the image tag (logical id kept stable for `--parameters`). */
+export const IMAGE_TAG_PARAMETER = 'ImageTag';
+
+/** Key prefix of the ALB access logs in the bucket. */
+export const ACCESS_LOG_PREFIX = 'alb';
+
+export interface ServiceProps {
+  /** VPC of the service. */
+  readonly vpc: ec2.IVpc;
+  /** Private subnets (egress through NAT) for the tasks, one per AZ. */
+  readonly taskSubnets: ec2.SubnetSelection;
+  /** Public subnets for the internet-facing load balancer. */
+  readonly loadBalancerSubnets: ec2.SubnetSelection;
+  /** Role the tasks assume: the stack's app role with the exact `rds-db:connect` grant. */
+  readonly taskRole: iam.IRole;
+  /** Non-secret settings passed to the container as environment variables (never a password). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Customer-managed key for the container log group (its policy must admit CloudWatch Logs). */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * DNS name served over HTTPS: an ACM certificate (DNS validation) is created for it, HTTP redirects
+   * to HTTPS. Without it the load balancer serves plain HTTP (for a first deployment or a private
+   * test environment only).
+   */
+  readonly domainName?: string;
+  /**
+   * A one-off task definition that runs the schema migrations (`node dist/migrate.js`) as a
+   * schema-owner database user with its own role. Run it before rolling out an image that needs
+   * them (`aws ecs run-task`, see the README). Omit when no schema-owner user is configured.
+   */
+  readonly migration?: {
+    /** Role holding `rds-db:connect` as `user` (only). */
+    readonly taskRole: iam.IRole;
+    /** The schema-owner database user the migrations run as. */
+    readonly user: string;
+  };
+  /**
+   * Running tasks once an image exists, spread over the AZs. At least 2.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Upper bound for CPU-based auto scaling.
+   * @default 6
+   */
+  readonly maxCount?: number;
+  /** @default 512 (0.5 vCPU) */
+  readonly cpu?: number;
+  /** @default 1024 MiB */
+  readonly memoryLimitMiB?: number;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * How long ALB access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+}
+
+/**
+ * The app's compute: an ECR repository, an ECS cluster with Fargate tasks in the private subnets
+ * across the AZs, and an internet-facing ALB with access logs.
+ *
+ * The image tag is the CloudFormation parameter `ImageTag`. Until it is set (first deployment: the
+ * repository exists only after this stack does), the service runs 0 tasks. CI pushes an image,
+ * then deploys with `--parameters ImageTag=<tag>`; later deployments without `--parameters` keep
+ * the previous value (cdk deploy's default), so nobody scales the service to 0 by accident.
+ */
+export class Service extends Construct {
+  /** Repository the CI pushes images to (immutable tags, scan on push). */
+  public readonly repository: ecr.Repository;
+  public readonly cluster: ecs.Cluster;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly service: ecs.FargateService;
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly accessLogBucket: s3.Bucket;
+  public readonly logGroup: logs.LogGroup;
+  /** The `ImageTag` parameter. */
+  public readonly imageTag: CfnParameter;
+  /** Set when `migration` is: the one-off migration task. */
+  public readonly migrationTaskDefinition?: ecs.FargateTaskDefinition;
+  /** Security group of the service's tasks (the migration task runs in it too). */
+  public readonly taskSecurityGroup: ec2.SecurityGroup;
+  /** Set when `domainName` is. */
+  public readonly certificate?: acm.Certificate;
+  /** `https://<domainName>` or `http://<ALB DNS name>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id);
+    const desiredCount = props.desiredCount ?? 2;
+    const maxCount = props.maxCount ?? 6;
+    if (desiredCount < 2) throw new Error(`desiredCount must be at least 2 (one task per AZ survives an AZ outage), got ${desiredCount}`);
+    if (maxCount < desiredCount) throw new Error(`maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
+    for (const name of Object.keys(props.environment)) {
+      if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name)) throw new Error(`environment variable ${name} looks like a secret; the service uses IAM tokens only`);
+    }
+
+    this.repository = new ecr.Repository(this, 'Repository', {
+      imageScanOnPush: true,
+      imageTagMutability: ecr.TagMutability.IMMUTABLE,
+      encryption: ecr.RepositoryEncryption.KMS,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { description: 'Drop untagged images after 14 days', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(14), rulePriority: 1 },
+        { description: 'Keep the 100 newest images', tagStatus: ecr.TagStatus.ANY, maxImageCount: 100, rulePriority: 2 },
+      ],
+    });
+
+    this.imageTag = new CfnParameter(this, 'ImageTag', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      description: 'Tag of the app image in the ECR repository. Empty until the first image is pushed: the service then runs 0 tasks.',
+    });
+    this.imageTag.overrideLogicalId(IMAGE_TAG_PARAMETER);
+    const hasImage = new CfnCondition(this, 'HasImage', { expression: Fn.conditionNot(Fn.conditionEquals(this.imageTag.valueAsString, '')) });
+    const whenImage = (value: number | string, otherwise: number | string) => Fn.conditionIf(hasImage.logicalId, value, otherwise);
+    // Any syntactically valid tag keeps the task definition valid while no task runs.
+    const tag = Token.asString(whenImage(this.imageTag.valueAsString, 'no-image-yet'));
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: props.cpu ?? 512,
+      memoryLimitMiB: props.memoryLimitMiB ?? 1024,
+      taskRole: props.taskRole,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const container = this.taskDefinition.addContainer('app', {
+      image: ecs.ContainerImage.fromEcrRepository(this.repository, tag),
+      environment: { ...props.environment, PORT: String(CONTAINER_PORT), NODE_ENV: 'production' },
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
+      portMappings: [{ containerPort: CONTAINER_PORT, protocol: ecs.Protocol.TCP }],
+      readonlyRootFilesystem: true,
+      // The app drains in-flight requests on SIGTERM within 25 s (SHUTDOWN_TIMEOUT_MS).
+      stopTimeout: Duration.seconds(30),
+      healthCheck: {
+        command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${CONTAINER_PORT}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds only non-secret connection settings (proxy endpoint, port, database, user, region). ' +
+        'There is no password: the app signs a short-lived IAM token with its task role.',
+    });
+
+    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ECS execution role: ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires "*". ' +
+        'Image pulls and log writes are granted on exactly this repository and log group.',
+    });
+
+    if (props.migration) {
+      this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', {
+        cpu: 256,
+        memoryLimitMiB: 512,
+        taskRole: props.migration.taskRole,
+        runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      });
+      this.migrationTaskDefinition.addContainer('migrate', {
+        image: ecs.ContainerImage.fromEcrRepository(this.repository, tag),
+        command: ['node', 'dist/migrate.js'],
+        environment: { ...props.environment, DB_USER: props.migration.user, NODE_ENV: 'production' },
+        logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migrate' }),
+        readonlyRootFilesystem: true,
+      });
+      Validations.of(this.migrationTaskDefinition).acknowledge({
+        id: 'AwsSolutions-ECS2',
+        reason: 'Only non-secret connection settings (proxy endpoint, port, database, schema-owner user, region); authentication is by IAM token.',
+      });
+      Validations.of(this.migrationTaskDefinition.obtainExecutionRole()).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ECS execution role: ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires "*".',
+      });
+    }
+
+    const taskSecurityGroup = (this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: props.vpc,
+      description: 'App tasks: HTTP from the load balancer; HTTPS out (ECR, CloudWatch Logs via NAT), MySQL to RDS Proxy',
+      allowAllOutbound: false,
+    }));
+    taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, CloudWatch Logs)');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      vpcSubnets: props.taskSubnets,
+      securityGroups: [taskSecurityGroup],
+      assignPublicIp: false,
+      desiredCount: Token.asNumber(whenImage(desiredCount, 0)),
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriod: Duration.seconds(60),
+      availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+    });
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // ALB access logs support SSE-S3 only (no customer-managed KMS key).
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logBucketReason =
+      'This bucket only receives ALB access logs. Logging its own access to another bucket, versioning, ' +
+      'event notifications and a customer-managed KMS key (unsupported by ALB log delivery) add nothing here.';
+    Validations.of(this.accessLogBucket).acknowledge({ id: 'AwsSolutions-S1', reason: logBucketReason });
+    (this.accessLogBucket.node.defaultChild as s3.CfnBucket).addMetadata('checkov', {
+      skip: ['CKV_AWS_18', 'CKV_AWS_21', 'CKV2_AWS_62', 'CKV_AWS_145'].map((checkId) => ({ id: checkId, comment: logBucketReason })),
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.loadBalancerSubnets,
+      internetFacing: true,
+      dropInvalidHeaderFields: true,
+      deletionProtection: true,
+      idleTimeout: Duration.seconds(60),
+    });
+    Validations.of(this.loadBalancer.connections.securityGroups[0]!).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'Internet-facing load balancer of a public web service: admits the world on its listener ports (80/443) only; the tasks admit only this load balancer.',
+    });
+    (this.loadBalancer.connections.securityGroups[0]!.node.defaultChild as ec2.CfnSecurityGroup).addMetadata('checkov', {
+      skip: [{ id: 'CKV_AWS_260', comment: 'Public load balancer: port 80 only redirects to HTTPS, or serves HTTP when no domainName is configured (see the listener).' }],
+    });
+    this.enableAccessLogs(ACCESS_LOG_PREFIX);
+    const cfnLoadBalancer = this.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
+    cfnLoadBalancer.addMetadata('checkov', {
+      skip: [{ id: 'CKV2_AWS_28', comment: 'A WAF web ACL is an account-level choice (rules, cost); associate one with this ALB if the service needs it.' }],
+    });
+
+    const targets = {
+      port: CONTAINER_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort: CONTAINER_PORT })],
+      healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3, timeout: Duration.seconds(5) },
+      deregistrationDelay: Duration.seconds(30),
+    };
+
+    if (props.domainName) {
+      this.certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        // The deployment waits until the validation CNAME (shown in the ACM console / stack events) exists in DNS.
+        validation: acm.CertificateValidation.fromDns(),
+      });
+      const https = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [this.certificate],
+        sslPolicy: elbv2.SslPolicy.TLS13_RES,
+        open: true,
+      });
+      https.addTargets('App', targets);
+      this.loadBalancer.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
+      this.url = `https://${props.domainName}`;
+    } else {
+      const http = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: true });
+      http.addTargets('App', targets);
+      const reason =
+        'No domainName is configured, so there is no certificate to serve HTTPS with: plain HTTP on the ALB. ' +
+        'Set domainName in .projenrc.ts for HTTPS (TLS 1.3 policy) with an HTTP-to-HTTPS redirect.';
+      (http.node.defaultChild as elbv2.CfnListener).addMetadata('checkov', {
+        skip: [{ id: 'CKV_AWS_2', comment: reason }, { id: 'CKV_AWS_103', comment: reason }],
+      });
+      this.url = `http://${this.loadBalancer.loadBalancerDnsName}`;
+    }
+
+    // CDK makes the service depend explicitly on the listener's target group, which it also references (cfn-lint W3005); harmless.
+    (this.service.node.defaultChild as ecs.CfnService).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: Token.asNumber(whenImage(desiredCount, 0)), maxCapacity: maxCount });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
+  }
+
+  /**
+   * Like `logAccessLogs`, but the bucket policy admits only the region's ALB log delivery: the
+   * regional Elastic Load Balancing account (regions before August 2022) or the
+   * `logdelivery.elasticloadbalancing.amazonaws.com` service principal, and only to
+   * `<prefix>/AWSLogs/<this account>/`. (CDK's `logAccessLogs` also admits `delivery.logs.amazonaws.com`,
+   * which ALB access logs do not use.)
+   */
+  private enableAccessLogs(prefix: string): void {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) {
+      throw new Error('Service needs a stack with an explicit region (env.region) to pick the ALB log delivery principal');
+    }
+    const elbAccount = RegionInfo.get(stack.region).elbv2Account;
+    const principal = elbAccount
+      ? new iam.AccountPrincipal(elbAccount)
+      : new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com');
+    const policy = this.accessLogBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlbAccessLogDelivery',
+        actions: ['s3:PutObject'],
+        principals: [principal],
+        resources: [this.accessLogBucket.arnForObjects(`${prefix}/AWSLogs/${stack.account}/*`)],
+      }),
+    );
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', this.accessLogBucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
+    // ELB checks that it may write when the attribute is set: the policy must exist first.
+    if (policy.policyDependable) this.loadBalancer.node.addDependency(policy.policyDependable);
+  }
+
+  /** The tasks' connections (security group), e.g. to admit them to RDS Proxy. */
+  public get connections(): ec2.Connections {
+    return this.service.connections;
+  }
+}
