@@ -182,12 +182,6 @@ function userNameOf(entry: DatabaseUser | string | undefined): string | undefine
   return entry?.name;
 }
 
-export function questionFor(key: AnswerKey): Question {
-  const found = QUESTIONS.find((q) => q.key === key);
-  if (!found) throw new Error(`No question for ${key}`);
-  return found as Question;
-}
-
 /** Fills every unanswered question with its default, in question order. */
 export function withDefaults(given: Record<string, unknown>, context: DefaultContext = {}): Record<string, unknown> {
   const answers: Record<string, unknown> = { ...given };

@@ -150,7 +150,7 @@ export const FIELD_RULES = {
   domainName: optional(domainName),
 } as const;
 
-export function isReservedUsername(name: string): boolean {
+function isReservedUsername(name: string): boolean {
   const lower = name.toLowerCase();
   return RESERVED_USERNAMES.includes(lower) || lower.startsWith('mysql.');
 }
@@ -160,7 +160,7 @@ export function maxAzCount(regionName: string): number | undefined {
 }
 
 /** Splits `a:read-only, b:read-write` (commas or spaces) into its entries. */
-export function splitList(value: string): string[] {
+function splitList(value: string): string[] {
   return value
     .split(/[\s,]+/)
     .map((entry) => entry.trim())

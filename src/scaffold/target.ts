@@ -18,7 +18,7 @@ export class TargetNotEmptyError extends Error {
 }
 
 /** The entries that make a directory non-empty; none when it does not exist. */
-export async function occupyingEntries(directory: string): Promise<string[]> {
+async function occupyingEntries(directory: string): Promise<string[]> {
   try {
     return (await readdir(directory)).filter((entry) => !IGNORABLE_ENTRIES.has(entry)).sort();
   } catch (error) {
