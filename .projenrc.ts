@@ -1,5 +1,6 @@
-import { javascript, JsonFile, typescript } from 'projen';
+import { github, javascript, JsonFile, typescript } from 'projen';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
+import { finishRendering, pinned, PINNED_ACTIONS, type PinnedAction } from './src/project/pipeline-workflows.js';
 
 /** The versions the generated projects are built on; the project type pins the same ones. */
 const PROJEN_VERSION = '0.103.25';
@@ -30,8 +31,10 @@ const project = new typescript.TypeScriptProject({
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
-  devDeps: ['yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17'],
-  githubOptions: { mergify: false },
+  devDeps: ['esbuild@^0.28.2', 'lodash-es@^4.18.1', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2'],
+  // The build workflow below replaces projen's (whose self-mutation job pushes with a stored token).
+  buildWorkflow: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
 
   tsconfig: {
     include: ['src/**/*.ts', 'generators/**/*.ts', 'bench/**/*.ts'],
@@ -50,7 +53,7 @@ const project = new typescript.TypeScriptProject({
     // Generator tests change the working directory: the report path must not depend on it.
     junitReporting: false,
     jestConfig: {
-      reporters: [['jest-junit', { outputDirectory: '<rootDir>/test-reports' }]],
+      reporters: [new javascript.JestReporter('jest-junit', { outputDirectory: '<rootDir>/test-reports' })],
       ...ESM_JEST_CONFIG,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
@@ -63,9 +66,15 @@ const project = new typescript.TypeScriptProject({
 
 useEsm(project);
 project.package.addField('version', '0.1.0');
-project.package.addField('files', ['lib/src', 'lib/generators', 'templates']);
+project.package.addField('files', ['lib/src', 'lib/generators', 'lib/vendor', 'templates']);
 project.npmignore?.exclude('/bench/', '/test/');
 
+
+// lodash-es as one module for the CLI's start-up (src/cli/startup-hooks.ts): the same code, 1 file instead of 640.
+project.compileTask.exec(
+  "echo \"export * from 'lodash-es'; export { default } from 'lodash-es';\" | " +
+    'esbuild --bundle --format=esm --platform=node --minify --log-level=warning --outfile=lib/vendor/lodash-es.js',
+);
 
 project.addTask('test:unit', {
   description: 'Fast unit, generator and CLI tests (no network, no install)',
@@ -97,5 +106,34 @@ project.addTask('bench:scaffold', {
 });
 
 project.gitignore.exclude('*.tgz', '/.tools/', '/test-reports/');
+
+// This repository's own pipeline: the same command CI runs, on every pull request and on main,
+// hardened like the generated projects' workflows (pinned actions, least permissions).
+const gh = project.github!;
+for (const action of Object.keys(PINNED_ACTIONS) as PinnedAction[]) gh.actions.set(action, pinned(action));
+const build = new github.GithubWorkflow(gh, 'build', {
+  limitConcurrency: true,
+  concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
+});
+build.on({ pullRequest: { branches: ['main'] }, push: { branches: ['main'] }, workflowDispatch: {} });
+build.addJobs({
+  test: {
+    name: 'Unit and e2e tests (bash .ci/run)',
+    runsOn: ['ubuntu-24.04'],
+    permissions: { contents: github.workflows.JobPermission.READ },
+    timeoutMinutes: 60,
+    env: { CI: 'true' },
+    steps: [
+      { name: 'Checkout', uses: pinned('actions/checkout'), with: { 'persist-credentials': false } },
+      { name: 'Set up Node.js', uses: pinned('actions/setup-node'), with: { 'node-version': '24' } },
+      {
+        // The database tests start MariaDB and register a PAM service in /etc/pam.d: root.
+        name: 'Run the README test commands',
+        run: 'sudo --preserve-env env "PATH=$PATH" bash .ci/run < /dev/null',
+      },
+    ],
+  },
+});
+finishRendering(build);
 
 project.synth();

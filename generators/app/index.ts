@@ -97,7 +97,10 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   async end(): Promise<void> {
-    if (!this.options.skipInstall) await this.#pinResolvedVersions();
+    if (!this.options.skipInstall) {
+      await this.#pinResolvedVersions();
+      await this.#installService();
+    }
     if (this.options.git !== false) await this.#commitToGit();
     this.log(
       nextSteps({
@@ -166,6 +169,14 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       cwd: this.destinationRoot(),
       stdio: 'inherit',
       env: { ...process.env, CI: 'false' },
+    });
+  }
+
+  /** The service in `app/` has its own dependencies and lockfile (its image installs exactly those). */
+  async #installService(): Promise<void> {
+    await this.spawn('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: this.destinationPath('app'),
+      stdio: 'inherit',
     });
   }
 

@@ -33,7 +33,11 @@ export interface DefaultContext {
 
 const DEFAULT_PROJECT_NAME = 'my-rds-iam-stack';
 const DEFAULT_REGION: AwsRegion = 'us-east-1';
-const DEFAULT_USERS: readonly DatabaseUser[] = [{ name: 'app', access: 'read-write' }];
+// The service runs as a read-write user; schema migrations run as a separate schema owner.
+const DEFAULT_USERS: readonly DatabaseUser[] = [
+  { name: 'app', access: 'read-write' },
+  { name: 'app_migrator', access: 'schema-owner' },
+];
 
 function question<K extends AnswerKey>(definition: Question<K>): Question<K> {
   return definition;
@@ -97,7 +101,7 @@ export const QUESTIONS = [
     flagKind: 'repeatable',
     placeholder: 'NAME:ACCESS',
     label: 'database users',
-    description: `IAM-authenticated database user, repeatable; ACCESS is ${ACCESS_LEVELS.join(' | ')} (default: app:read-write)`,
+    description: `IAM-authenticated database user, repeatable; ACCESS is ${ACCESS_LEVELS.join(' | ')} (default: app:read-write and app_migrator:schema-owner)`,
     optional: false,
     defaultValue: () => DEFAULT_USERS,
   }),

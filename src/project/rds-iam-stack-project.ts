@@ -2,6 +2,7 @@ import { awscdk, javascript, typescript } from 'projen';
 import { parseAnswers, type StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
+import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { StackConfigFile } from './stack-config-file.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
@@ -50,8 +51,8 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       edgeLambdaAutoDiscover: false,
       integrationTestAutoDiscover: false,
       release: false,
-      depsUpgrade: false,
-      githubOptions: { mergify: false },
+      // The generated pipeline replaces projen's build and PR-title workflows; upgrades run weekly.
+      ...pipelineProjectOptions(),
       deps: [
         `cdk-nag@${GENERATED_VERSIONS.cdkNag}`,
         `mysql2@${GENERATED_VERSIONS.mysql2}`,
@@ -88,11 +89,12 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       this.addTask('test:app', {
         description: "The service's own tests (app/), against a MariaDB server they start",
         cwd: 'app',
-        // `npm install` keeps the locked versions; npm 11's `npm ci` rejects lockfiles that leave out
-        // optional platform packages (unrs-resolver's), which npm 11 itself writes.
+        // `npm install` keeps the locked versions, and also works before app/package-lock.json exists
+        // (a project scaffolded with --skip-install).
         steps: [{ exec: 'npm install --no-audit --no-fund' }, { exec: 'npm test' }],
       }),
     );
+    new PipelineWorkflows(this, answers);
   }
 }
 

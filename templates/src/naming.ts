@@ -2,9 +2,38 @@
  * Names derived from the configuration, in one place. The CloudFormation stack name itself comes
  * ready-made from the managed config (`stackConfig.stackName`: the npm project name with its scope
  * stripped and anything but letters, digits and hyphens replaced by `-`).
+ *
+ * The app stack creates the resources below under these names, and the CI-access stack (deployed
+ * first) grants the pipeline access to exactly them: that is why they are fixed, not generated.
  */
 
 /** SSM Parameter Store prefix under which the non-secret connection settings live, e.g. `/my-stack/database`. */
 export function parameterPrefix(stackName: string): string {
   return `/${stackName}/database`;
+}
+
+/** The stack with the GitHub OIDC provider and the CI roles, e.g. `my-stack-ci-access`. */
+export function ciAccessStackName(stackName: string): string {
+  return `${stackName}-ci-access`;
+}
+
+/** What the deploy pipeline touches in the app stack besides CloudFormation. */
+export interface DeploymentNames {
+  /** The app's ECR repository, e.g. `my-stack/app` (ECR names are lower-case). */
+  readonly imageRepository: string;
+  /** The ECS cluster, e.g. `my-stack`. */
+  readonly cluster: string;
+  /** Task definition family of the one-off migration task, e.g. `my-stack-migrate`. */
+  readonly migrationFamily: string;
+  /** IAM path of the migration task's roles, e.g. `/my-stack/migration/`: only they may be passed to it. */
+  readonly migrationRolePath: string;
+}
+
+export function deploymentNames(stackName: string): DeploymentNames {
+  return {
+    imageRepository: `${stackName.toLowerCase()}/app`,
+    cluster: stackName,
+    migrationFamily: `${stackName}-migrate`,
+    migrationRolePath: `/${stackName}/migration/`,
+  };
 }

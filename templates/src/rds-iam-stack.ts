@@ -7,7 +7,7 @@ import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
 import { Network, SubnetGroup } from './constructs/network.js';
 import { Service } from './constructs/service.js';
-import { parameterPrefix } from './naming.js';
+import { deploymentNames, parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
 
 export interface RdsIamStackProps extends StackProps {
@@ -129,9 +129,11 @@ export class RdsIamStack extends Stack {
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
     const appUserIsSchemaOwner = config.databaseUsers.some((u) => u.name === config.appUser && u.access === 'schema-owner');
     const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
-    let migration: { taskRole: iam.Role; user: string } | undefined;
+    const names = deploymentNames(config.stackName);
+    let migration: { taskRole: iam.Role; user: string; family: string; rolePath: string } | undefined;
     if (migrationUser) {
       const migrationRole = new iam.Role(this, 'MigrationTaskRole', {
+        path: names.migrationRolePath,
         description: `One-off ECS migration task: IAM token auth to RDS Proxy as ${migrationUser}`,
         assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
           conditions: {
@@ -141,10 +143,12 @@ export class RdsIamStack extends Stack {
         }),
       });
       this.database.grantProxyConnect(migrationRole, migrationUser);
-      migration = { taskRole: migrationRole, user: migrationUser };
+      migration = { taskRole: migrationRole, user: migrationUser, family: names.migrationFamily, rolePath: names.migrationRolePath };
     }
 
     this.service = new Service(this, 'Service', {
+      repositoryName: names.imageRepository,
+      clusterName: names.cluster,
       migration,
       vpc: this.network.vpc,
       taskSubnets: this.network.appSubnets,
@@ -179,6 +183,22 @@ export class RdsIamStack extends Stack {
       new CfnOutput(this, 'MigrationTaskDefinitionArn', {
         value: this.service.migrationTaskDefinition.taskDefinitionArn,
         description: `Run before deploying an image with new migrations (as ${migrationUser})`,
+      });
+      // Everything `aws ecs run-task --cli-input-json` needs; the deploy workflow runs it.
+      new CfnOutput(this, 'MigrationRunTaskInput', {
+        value: this.toJsonString({
+          cluster: this.service.cluster.clusterName,
+          taskDefinition: this.service.migrationTaskDefinition.taskDefinitionArn,
+          launchType: 'FARGATE',
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: this.network.vpc.selectSubnets(this.network.appSubnets).subnetIds,
+              securityGroups: [this.service.taskSecurityGroup.securityGroupId],
+              assignPublicIp: 'DISABLED',
+            },
+          },
+        }),
+        description: 'Input of aws ecs run-task for the migration task',
       });
     }
     new CfnOutput(this, 'EcsServiceName', { value: this.service.service.serviceName });

@@ -39,7 +39,11 @@ describe('defaults', () => {
       region: 'us-east-1',
       azCount: 2,
       databaseName: 'app',
-      databaseUsers: [{ name: 'app', access: 'read-write' }],
+      // The service's user cannot change the schema; migrations run as their own schema owner.
+      databaseUsers: [
+        { name: 'app', access: 'read-write' },
+        { name: 'app_migrator', access: 'schema-owner' },
+      ],
       appUser: 'app',
       natGateways: 'per-az',
       multiAz: true,

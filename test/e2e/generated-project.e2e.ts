@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assembleRuntimeStage, probeRuntime } from './service-runtime.js';
 import { assertValidatorsInstalled } from './template-validators.js';
+import { lintWorkflows, unpinnedActions, workflowFiles } from './workflow-linters.js';
 import { parseAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/index.js';
@@ -41,6 +43,10 @@ beforeAll(() => {
       'orders_app:read-write',
       '--user',
       'reporting:read-only',
+      '--user',
+      'orders_migrator:schema-owner',
+      '--github-repo',
+      'acme/orders',
       '--yes',
       '--skip-install',
       '--package-source',
@@ -60,7 +66,8 @@ beforeAll(() => {
 test('the generated project builds: projen, compile, its tests, cdk synth with cdk-nag', () => {
   run('npx', ['projen', 'build'], { cwd: project, env });
   const templates = readdirSync(join(project, 'cdk.out')).filter((file) => file.endsWith('.template.json'));
-  expect(templates).toEqual(['orders-db.template.json']);
+  // With --github-repo, the CI-access stack synthesizes next to the app stack.
+  expect(templates.sort()).toEqual(['orders-db-ci-access.template.json', 'orders-db.template.json']);
   const snapshot = readFileSync(join(project, 'test/infra/__snapshots__/template-snapshot.test.ts.snap'), 'utf8');
   expect(snapshot).toContain('ASSET-HASH');
   expect(snapshot).not.toMatch(/[0-9a-f]{64}/);
@@ -113,6 +120,20 @@ test('an invalid edit of .projenrc.ts fails projen with the rule', () => {
   expect(existsSync(join(project, 'src/stack-config.ts'))).toBe(true);
 });
 
+test("the service's image, assembled without Docker: production dependencies only, health 200, ready 503 without a database, clean SIGTERM", async () => {
+  const runtime = assembleRuntimeStage(join(project, 'app'), work, env);
+  const probe = await probeRuntime(runtime, env);
+  expect({ healthz: probe.healthz, readyz: probe.readyz, exitCode: probe.exitCode }).toEqual({ healthz: 200, readyz: 503, exitCode: 0 });
+  expect(probe.output).not.toMatch(/password|secret/i);
+});
+
+test("checkov passes the service's Dockerfile", () => {
+  run('checkov', ['--file', join(project, 'app/Dockerfile'), '--framework', 'dockerfile', '--compact', '--quiet', '--skip-download'], {
+    cwd: work,
+    env,
+  });
+});
+
 /**
  * The answer sets whose synthesized templates cfn-lint and checkov must pass. The project name
  * stays that of the installed project: a new name would change package.json and its lockfile.
@@ -121,6 +142,7 @@ const TEMPLATE_MATRIX = {
   'two-azs-one-user': { region: 'eu-west-2', azCount: 2, databaseUsers: ['app:read-write'] },
   'three-azs-mixed-users': {
     region: 'eu-central-1',
+    githubRepository: 'acme/orders',
     azCount: 3,
     databaseName: 'orders',
     databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
@@ -128,7 +150,7 @@ const TEMPLATE_MATRIX = {
     multiAz: false,
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
-  'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret' },
+  'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },
 } as const;
 
 describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given) => {
@@ -164,5 +186,18 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
       env,
     });
   });
+
+  test('the workflows: actionlint and zizmor report nothing, every action pinned by SHA', () => {
+    const expected = 'githubRepository' in given ? 4 : 2;
+    expect(workflowFiles(project)).toHaveLength(expected);
+    expect(lintWorkflows(project)).toBeUndefined();
+    expect(unpinnedActions(project)).toEqual([]);
+  });
+});
+
+test("this repository's own workflows: actionlint and zizmor report nothing, every action pinned by SHA", () => {
+  expect(workflowFiles(PACKAGE_ROOT).length).toBeGreaterThan(0);
+  expect(lintWorkflows(PACKAGE_ROOT)).toBeUndefined();
+  expect(unpinnedActions(PACKAGE_ROOT)).toEqual([]);
 });
 

@@ -1,13 +1,24 @@
 import { spawnSync } from 'node:child_process';
 
-/** The validators the field trusts for CloudFormation; the e2e suite fails, with directions, when one is missing. */
-export const VALIDATORS = ['cfn-lint', 'checkov'] as const;
+/**
+ * The validators the e2e suite runs on generated output; it fails, with directions, when one is
+ * missing. `tools/dev test` installs them all (versions in tools/validators.txt and tools/dev).
+ */
+const VALIDATORS = {
+  'cfn-lint': 'pip install -r tools/validators.txt',
+  'checkov': 'pip install -r tools/validators.txt',
+  'zizmor': 'pip install -r tools/validators.txt',
+  'actionlint': 'go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+} as const;
 
 export function assertValidatorsInstalled(): void {
-  const missing = VALIDATORS.filter((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0);
+  const missing = Object.entries(VALIDATORS).filter(
+    ([tool]) => spawnSync(tool, tool === 'actionlint' ? ['-version'] : ['--version'], { stdio: 'ignore' }).status !== 0,
+  );
   if (missing.length > 0) {
     throw new Error(
-      `Missing ${missing.join(', ')}: install with \`pip install cfn-lint checkov\` (tools/dev test does this in .tools/venv).`,
+      `Missing ${missing.map(([tool]) => tool).join(', ')}: ${[...new Set(missing.map(([, how]) => how))].join('; ')} ` +
+        '(tools/dev test installs them into .tools/).',
     );
   }
 }

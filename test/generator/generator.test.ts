@@ -60,7 +60,10 @@ describe('--yes without a TTY', () => {
     const answers = storedAnswers(result.cwd);
     expect(answers.region).toBe('ap-southeast-2');
     expect(answers.azCount).toBe(2);
-    expect(answers.databaseUsers).toEqual([{ name: 'app', access: 'read-write' }]);
+    expect(answers.databaseUsers).toEqual([
+      { name: 'app', access: 'read-write' },
+      { name: 'app_migrator', access: 'schema-owner' },
+    ]);
   });
 
   test('without --yes, fails listing the missing answers and writes nothing', async () => {

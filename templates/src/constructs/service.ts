@@ -17,10 +17,20 @@ export const CONTAINER_PORT = 8080;
 /** Name of the CloudFormation parameter that selects the image tag (logical id kept stable for `--parameters`). */
 export const IMAGE_TAG_PARAMETER = 'ImageTag';
 
+/**
+ * Name of the parameter that selects the migration task's image. The pipeline sets it first, runs
+ * the migrations, and only then sets `ImageTag`: new code never meets an old schema.
+ */
+export const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
+
 /** Key prefix of the ALB access logs in the bucket. */
 export const ACCESS_LOG_PREFIX = 'alb';
 
 export interface ServiceProps {
+  /** Name of the image repository; the CI-access stack grants pushes to exactly this name. */
+  readonly repositoryName: string;
+  /** Name of the ECS cluster; the CI-access stack allows the migration task to run in exactly this one. */
+  readonly clusterName: string;
   /** VPC of the service. */
   readonly vpc: ec2.IVpc;
   /** Private subnets (egress through NAT) for the tasks, one per AZ. */
@@ -49,6 +59,10 @@ export interface ServiceProps {
     readonly taskRole: iam.IRole;
     /** The schema-owner database user the migrations run as. */
     readonly user: string;
+    /** Task definition family (fixed, so the deploy role may run exactly this task). */
+    readonly family: string;
+    /** IAM path of the task's execution role (the deploy role may pass only roles under it). */
+    readonly rolePath: string;
   };
   /**
    * Running tasks once an image exists, spread over the AZs. At least 2.
@@ -113,6 +127,7 @@ export class Service extends Construct {
     }
 
     this.repository = new ecr.Repository(this, 'Repository', {
+      repositoryName: props.repositoryName,
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       encryption: ecr.RepositoryEncryption.KMS,
@@ -136,6 +151,7 @@ export class Service extends Construct {
     const tag = Token.asString(whenImage(this.imageTag.valueAsString, 'no-image-yet'));
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
+      clusterName: props.clusterName,
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
@@ -183,14 +199,31 @@ export class Service extends Construct {
     });
 
     if (props.migration) {
+      const migrationImageTag = new CfnParameter(this, 'MigrationImageTag', {
+        type: 'String',
+        default: '',
+        allowedPattern: this.imageTag.allowedPattern,
+        description: 'Tag of the image the migration task runs. Empty: the ImageTag image.',
+      });
+      migrationImageTag.overrideLogicalId(MIGRATION_IMAGE_TAG_PARAMETER);
+      const hasMigrationImage = new CfnCondition(this, 'HasMigrationImage', {
+        expression: Fn.conditionNot(Fn.conditionEquals(migrationImageTag.valueAsString, '')),
+      });
+      const migrationTag = Token.asString(Fn.conditionIf(hasMigrationImage.logicalId, migrationImageTag.valueAsString, tag));
       this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', {
+        family: props.migration.family,
         cpu: 256,
         memoryLimitMiB: 512,
         taskRole: props.migration.taskRole,
+        executionRole: new iam.Role(this, 'MigrationExecutionRole', {
+          description: 'Pulls the migration image and writes its logs',
+          path: props.migration.rolePath,
+          assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+        }),
         runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       });
       this.migrationTaskDefinition.addContainer('migrate', {
-        image: ecs.ContainerImage.fromEcrRepository(this.repository, tag),
+        image: ecs.ContainerImage.fromEcrRepository(this.repository, migrationTag),
         command: ['node', 'dist/migrate.js'],
         environment: { ...props.environment, DB_USER: props.migration.user, NODE_ENV: 'production' },
         logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migrate' }),

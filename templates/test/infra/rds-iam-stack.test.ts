@@ -163,7 +163,7 @@ const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
   'orders-db/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
   'orders-db/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
   'orders-db/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
-  'orders-db/Service/MigrationTaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
   'orders-db/DatabaseUsers/Provider': [
     'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',

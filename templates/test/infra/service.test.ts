@@ -232,10 +232,32 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
     expect(JSON.stringify(service.ContainerDefinitions[0].Environment)).not.toContain('MIGRATE_ON_START');
   });
 
+  test('the pipeline reaches the migration task by fixed names: family, role path, cluster, run-task input', () => {
+    const { template } = synthesize(variants.threeAzMixed);
+    const migration = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+      .map((r) => r.Properties)
+      .find((t) => t.ContainerDefinitions[0].Name === 'migrate')!;
+    expect(migration.Family).toBe('orders-db-migrate');
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { Path: '/orders-db/migration/' } });
+    expect(Object.keys(roles).sort()).toEqual([
+      expect.stringMatching(/^MigrationTaskRole/),
+      expect.stringMatching(/^ServiceMigrationExecutionRole/),
+    ]);
+    expect(migration.ExecutionRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServiceMigrationExecutionRole/), 'Arn'] });
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'orders-db' });
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'orders-db/app' });
+    // The migration image is its own parameter: migrations run on the new image before the service rolls.
+    template.hasParameter('MigrationImageTag', { Type: 'String', Default: '' });
+    expect(JSON.stringify(migration.ContainerDefinitions[0].Image)).toContain('MigrationImageTag');
+    const input = JSON.stringify(template.findOutputs('MigrationRunTaskInput'));
+    for (const part of ['cluster', 'taskDefinition', 'FARGATE', 'awsvpcConfiguration', 'DISABLED']) expect(input).toContain(part);
+  });
+
   test('no schema-owner user: no migration task', () => {
     const { template } = synthesize(variants.default);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('MigrationTaskDefinitionArn');
+    expect(Object.keys(template.toJSON().Parameters)).not.toContain('MigrationImageTag');
   });
 
   test('an app user that is a schema owner migrates at start-up instead', () => {

@@ -1,0 +1,568 @@
+import { type awscdk, Component, github, type IResolver, javascript } from 'projen';
+import { stackNameOf } from './stack-name.js';
+import { GENERATED_VERSIONS } from './versions.js';
+import type { StackAnswers } from '../answers/index.js';
+
+/**
+ * Every action the generated workflows use, pinned to the full commit SHA of a release (tags can be
+ * moved: in 2026 most tags of a popular security action were force-pushed to a credential stealer).
+ * Each SHA was taken from a public source that states it together with its tag; see the README of
+ * this package. Bump SHA and version together.
+ */
+export const PINNED_ACTIONS = {
+  'actions/checkout': { sha: '3d3c42e5aac5ba805825da76410c181273ba90b1', version: 'v7.0.1' },
+  'actions/setup-node': { sha: '820762786026740c76f36085b0efc47a31fe5020', version: 'v7.0.0' },
+  'actions/upload-artifact': { sha: '043fb46d1a93c77aae656e7c1c64a875d1fc6a0a', version: 'v7.0.1' },
+  'actions/download-artifact': { sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
+  'aws-actions/configure-aws-credentials': { sha: 'ec61189d14ec14c8efccab744f656cffd0e33f37', version: 'v6.1.0' },
+  'aquasecurity/trivy-action': { sha: '57a97c7e7821a5776cebc9bb87c984fa69cba8f1', version: 'v0.35.0' },
+  'peter-evans/create-pull-request': { sha: '5f6978faf089d4d20b00c7766989d076bb2fc7f1', version: 'v8.1.1' },
+} as const;
+
+export type PinnedAction = keyof typeof PINNED_ACTIONS;
+
+/** `owner/repo@<sha>` of a pinned action. */
+export function pinned(action: PinnedAction): string {
+  return `${action}@${PINNED_ACTIONS[action].sha}`;
+}
+
+/** Options of the generated pipeline, beyond the answers. */
+export interface PipelineWorkflowsOptions {
+  /** GitHub deployment environment of the deploy and destroy jobs (the deploy role trusts only it). @default 'production' */
+  readonly environment?: string;
+  /** Where the service's container build lives. @default 'app' */
+  readonly appDirectory?: string;
+  /** When projen's upgrade workflow opens its pull request. @default weekly (Monday 00:00 UTC) */
+  readonly upgradeSchedule?: javascript.UpgradeDependenciesSchedule;
+  /** checkov version the pull-request workflow runs (PyPI). @default the version this package validates with */
+  readonly checkovVersion?: string;
+  /**
+   * Runner of the jobs that build the image: the service's Fargate tasks are ARM64, so the image is
+   * built natively on GitHub's arm64 runner. @default 'ubuntu-24.04-arm'
+   */
+  readonly imageRunner?: string;
+}
+
+const RUNNER = ['ubuntu-24.04'];
+/** CloudFormation parameters of the app stack (templates/src/constructs/service.ts) the deploy sets. */
+const IMAGE_TAG_PARAMETER = 'ImageTag';
+const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
+/** The checkov release this package's own template checks pass with. */
+export const CHECKOV_VERSION = '3.3.30';
+const BRANCH = 'main';
+/** Repository variables the workflows read (set once, see the generated README). */
+const VARS = {
+  accountId: '${{ vars.AWS_ACCOUNT_ID }}',
+  deployRole: '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+  diffRole: '${{ vars.AWS_DIFF_ROLE_ARN }}',
+};
+/** Marks the one pull-request comment the diff job keeps up to date. */
+export const DIFF_COMMENT_MARKER = '<!-- cdk-diff -->';
+
+/**
+ * The generated repository's GitHub Actions pipeline, rendered (managed) by the project type:
+ *
+ * - `pull-request.yml`: install, lint, the full test suite (MariaDB + root for the PAM token tests),
+ *   synth with cdk-nag, checkov on cdk.out, the container build with a Trivy scan, and `cdk diff`
+ *   with the read-only diff role, posted as one pull-request comment that later runs update.
+ * - `deploy.yml` (push to main): image build and push (tag = commit SHA), `cdk deploy` with the deploy
+ *   role in the `production` environment, one deployment at a time, outputs in the job summary.
+ * - `destroy.yml` (manual): refuses unless the stack name is typed; runs in the protected environment.
+ * - `upgrade-main.yml`: projen's dependency upgrade (this package included), as a pull request.
+ *
+ * Hardening that every workflow shares: `permissions: {}` at the top and the least per job, actions
+ * pinned by SHA with the version in a comment, no `${{ }}` expression inside a `run:` script (values
+ * reach scripts through `env:`), checkouts that do not keep the token.
+ */
+export class PipelineWorkflows extends Component {
+  public readonly pullRequest: github.GithubWorkflow;
+  /** Set when the answers name a GitHub repository (the roles trust only it). */
+  public readonly deploy?: github.GithubWorkflow;
+  public readonly destroy?: github.GithubWorkflow;
+
+  private readonly stackName: string;
+  private readonly region: string;
+  private readonly environment: string;
+  private readonly appDirectory: string;
+  private readonly nodeVersion: string;
+  private readonly checkovVersion: string;
+  private readonly imageRunner: string[];
+
+  constructor(
+    private readonly app: awscdk.AwsCdkTypeScriptApp,
+    answers: StackAnswers,
+    options: PipelineWorkflowsOptions = {},
+  ) {
+    super(app);
+    const gh = app.github;
+    if (!gh) throw new Error('PipelineWorkflows needs the project to have GitHub enabled');
+    this.stackName = stackNameOf(answers.name);
+    this.region = answers.region;
+    this.environment = options.environment ?? 'production';
+    this.appDirectory = options.appDirectory ?? 'app';
+    this.nodeVersion = GENERATED_VERSIONS.nodeWorkflow;
+    this.checkovVersion = options.checkovVersion ?? CHECKOV_VERSION;
+    this.imageRunner = [options.imageRunner ?? 'ubuntu-24.04-arm'];
+    const deploys = answers.githubRepository !== undefined;
+
+    // projen's own workflows (upgrade) take their actions from here: pin them the same way.
+    for (const action of Object.keys(PINNED_ACTIONS) as PinnedAction[]) gh.actions.set(action, pinned(action));
+
+    // Without a repository there is no OIDC trust: the pull-request checks only, no AWS access.
+    this.pullRequest = this.renderPullRequest(gh, deploys);
+    if (deploys) {
+      this.deploy = this.renderDeploy(gh);
+      this.destroy = this.renderDestroy(gh);
+    }
+    this.hardenUpgradeWorkflow();
+
+    for (const workflow of gh.workflows) finishRendering(workflow);
+  }
+
+  // ---------------------------------------------------------------- pull request
+
+  private renderPullRequest(gh: github.GitHub, withDiff: boolean): github.GithubWorkflow {
+    const wf = new github.GithubWorkflow(gh, 'pull-request', {
+      limitConcurrency: true,
+      concurrencyOptions: { group: '${{ github.workflow }}-${{ github.event.pull_request.number }}', cancelInProgress: true },
+    });
+    wf.on({ pullRequest: { branches: [BRANCH] } });
+
+    wf.addJobs({
+      build: {
+        name: 'Lint, test, synth, checkov',
+        runsOn: RUNNER,
+        permissions: { contents: github.workflows.JobPermission.READ },
+        timeoutMinutes: 45,
+        env: { CI: 'true' },
+        steps: [
+          ...this.setupSteps(),
+          {
+            name: 'Managed files are up to date',
+            run: ['npx projen', 'git diff --exit-code || { echo "::error::Run npx projen and commit the result."; exit 1; }'].join('\n'),
+          },
+          { name: 'Lint', run: 'npx projen eslint' },
+          {
+            // The database tests start MariaDB and register a PAM service in /etc/pam.d: root.
+            name: 'Install MariaDB (database tests)',
+            run: 'sudo apt-get update -q\nsudo apt-get install -y -q --no-install-recommends mariadb-server',
+          },
+          {
+            name: 'Test',
+            run: ['sudo --preserve-env env "PATH=$PATH" npx projen test', 'sudo chown -R "$(id -u):$(id -g)" .'].join('\n'),
+          },
+          { name: 'Synth (cdk-nag)', run: 'npx projen synth:silent' },
+          {
+            name: 'checkov on cdk.out',
+            env: { CHECKOV_VERSION: this.checkovVersion },
+            run: [
+              'pipx run --spec "checkov==${CHECKOV_VERSION}" checkov --directory cdk.out --framework cloudformation \\',
+              '  --compact --quiet --skip-download',
+            ].join('\n'),
+          },
+          {
+            name: 'Keep the cloud assembly for the diff',
+            uses: pinned('actions/upload-artifact'),
+            with: { 'name': 'cdk-out', 'path': 'cdk.out', 'retention-days': 1, 'if-no-files-found': 'error' },
+          },
+        ],
+      },
+      image: {
+        name: 'Container build and vulnerability scan',
+        runsOn: this.imageRunner,
+        permissions: { contents: github.workflows.JobPermission.READ },
+        timeoutMinutes: 20,
+        env: { IMAGE: `${this.stackName.toLowerCase()}-app:pr` },
+        steps: [
+          checkout(),
+          { name: 'Build the image', env: { APP_DIR: this.appDirectory }, run: 'docker build --pull --tag "$IMAGE" "$APP_DIR"' },
+          {
+            name: 'Scan the image: fail on fixable CRITICAL/HIGH',
+            uses: pinned('aquasecurity/trivy-action'),
+            with: {
+              'image-ref': '${{ env.IMAGE }}',
+              'severity': 'CRITICAL,HIGH',
+              'ignore-unfixed': true,
+              'exit-code': '1',
+              'format': 'table',
+            },
+          },
+        ],
+      },
+    });
+    if (withDiff) wf.addJobs(this.diffJobs());
+    return wf;
+  }
+
+  /** `cdk diff` with the read-only role, and the one job that may comment on the pull request. */
+  private diffJobs(): Record<string, github.workflows.Job> {
+    return {
+      diff: {
+        name: 'cdk diff',
+        needs: ['build'],
+        // Fork pull requests get no OIDC token, and the diff role trusts this repository only.
+        if: 'github.event.pull_request.head.repo.full_name == github.repository',
+        runsOn: RUNNER,
+        permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+        timeoutMinutes: 20,
+        steps: [
+          ...this.setupSteps(),
+          {
+            name: 'Fetch the cloud assembly',
+            uses: pinned('actions/download-artifact'),
+            with: { name: 'cdk-out', path: 'cdk.out' },
+          },
+          this.awsCredentials(VARS.diffRole, 'cdk-diff'),
+          {
+            name: 'cdk diff',
+            env: { STACK: this.stackName },
+            run: [
+              'set -o pipefail',
+              // Without a change set the diff reads the deployed template through the lookup role.
+              'npx cdk diff --app cdk.out --no-change-set --no-color "$STACK" 2>&1 | tee cdk-diff.txt',
+              '{',
+              `  echo '${DIFF_COMMENT_MARKER}'`,
+              '  echo "### cdk diff: \\`$STACK\\`"',
+              '  echo',
+              "  echo '```diff'",
+              // A comment holds at most 65,536 characters.
+              '  head -c 60000 cdk-diff.txt',
+              "  echo '```'",
+              '  echo',
+              '  echo "Commit ${GITHUB_SHA:0:7}; synthesized with cdk-nag."',
+              '} > cdk-diff.md',
+              'cat cdk-diff.md >> "$GITHUB_STEP_SUMMARY"',
+            ].join('\n'),
+          },
+          {
+            name: 'Keep the diff for the comment',
+            uses: pinned('actions/upload-artifact'),
+            with: { 'name': 'cdk-diff', 'path': 'cdk-diff.md', 'retention-days': 1 },
+          },
+        ],
+      },
+      comment: {
+        name: 'Post the diff on the pull request',
+        needs: ['diff'],
+        runsOn: RUNNER,
+        // The only job that may write to the pull request holds no AWS credentials.
+        permissions: { pullRequests: github.workflows.JobPermission.WRITE },
+        timeoutMinutes: 5,
+        steps: [
+          { name: 'Fetch the diff', uses: pinned('actions/download-artifact'), with: { name: 'cdk-diff' } },
+          {
+            name: 'Create or update the diff comment',
+            env: {
+              GH_TOKEN: '${{ github.token }}',
+              PR_NUMBER: '${{ github.event.pull_request.number }}',
+              MARKER: DIFF_COMMENT_MARKER,
+            },
+            run: [
+              'comments="repos/${GITHUB_REPOSITORY}/issues/${PR_NUMBER}/comments"',
+              'id="$(gh api --paginate "$comments" \\',
+              '  --jq ".[] | select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$MARKER\\"))) | .id" | head -n 1)"',
+              'if [ -n "$id" ]; then',
+              '  gh api --method PATCH "repos/${GITHUB_REPOSITORY}/issues/comments/${id}" -F body=@cdk-diff.md > /dev/null',
+              'else',
+              '  gh api --method POST "$comments" -F body=@cdk-diff.md > /dev/null',
+              'fi',
+            ].join('\n'),
+          },
+        ],
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- deploy
+
+  private renderDeploy(gh: github.GitHub): github.GithubWorkflow {
+    const wf = new github.GithubWorkflow(gh, 'deploy', {
+      limitConcurrency: true,
+      // One deployment at a time; a newer push waits instead of cancelling one half-way.
+      concurrencyOptions: { group: `deploy-${this.environment}`, cancelInProgress: false },
+    });
+    wf.on({ push: { branches: [BRANCH] } });
+    wf.addJobs({
+      deploy: {
+        name: `Deploy ${this.stackName}`,
+        // The tasks are ARM64: the image is built natively; CDK and the CLI run there as well.
+        runsOn: this.imageRunner,
+        environment: this.environment,
+        permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+        timeoutMinutes: 90,
+        env: {
+          STACK: this.stackName,
+          IMAGE_REPOSITORY: `${this.stackName.toLowerCase()}/app`,
+          APP_DIR: this.appDirectory,
+          AWS_ACCOUNT_ID: VARS.accountId,
+        },
+        steps: [
+          ...this.setupSteps(),
+          this.awsCredentials(VARS.deployRole, 'deploy'),
+          ...this.accountGuard(),
+          {
+            // One cloud assembly for every step below: the deploys ship exactly what was checked.
+            name: 'Synthesize (cdk-nag included)',
+            run: 'npx cdk synth --quiet --no-color',
+          },
+          {
+            // The image repository belongs to the stack: the first deployment creates both, with
+            // the service at 0 tasks until an image tag is set below.
+            name: 'Create the stack on the first deployment',
+            run: [
+              'if ! aws cloudformation describe-stacks --stack-name "$STACK" > /dev/null 2>&1; then',
+              '  npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color',
+              'fi',
+            ].join('\n'),
+          },
+          {
+            name: 'Build and push the image (tag = commit SHA)',
+            run: [
+              'registry="${AWS_ACCOUNT_ID}.dkr.ecr.${AWS_REGION}.amazonaws.com"',
+              'aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"',
+              'image="${registry}/${IMAGE_REPOSITORY}:${GITHUB_SHA}"',
+              'docker build --pull --tag "$image" "$APP_DIR"',
+              'docker push "$image"',
+            ].join('\n'),
+          },
+          {
+            // Migrations first, on the new image; the service still runs the previous one. Only when
+            // they succeed does the next step roll the service: new code never meets an old schema.
+            name: 'Run the schema migrations (when a schema-owner user exists)',
+            run: [
+              `if ! jq -e '.Parameters.${MIGRATION_IMAGE_TAG_PARAMETER}' "cdk.out/\${STACK}.template.json" > /dev/null; then`,
+              '  echo "No migration task: no schema-owner user besides the app user."',
+              '  exit 0',
+              'fi',
+              'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color \\',
+              `  --parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
+              'input="$(jq -r --arg stack "$STACK" \'.[$stack].MigrationRunTaskInput\' migration-outputs.json)"',
+              'task="$(aws ecs run-task --cli-input-json "$input" --started-by "deploy-${GITHUB_SHA:0:7}" \\',
+              '  --query "tasks[0].taskArn" --output text)"',
+              'cluster="$(jq -r .cluster <<< "$input")"',
+              'echo "Migration task: $task"',
+              'aws ecs wait tasks-stopped --cluster "$cluster" --tasks "$task"',
+              'code="$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" \\',
+              '  --query "tasks[0].containers[?name==\'migrate\'].exitCode | [0]" --output text)"',
+              'if [ "$code" != "0" ]; then',
+              '  echo "::error::The migration task exited with ${code}; the service keeps the previous image. Logs: stream prefix migrate."',
+              '  exit 1',
+              'fi',
+            ].join('\n'),
+          },
+          {
+            // The service runs the image tagged with the deployed commit: changing the tag rolls it,
+            // and CloudFormation waits until the new tasks are healthy.
+            name: 'cdk deploy (rolls the service)',
+            run: [
+              `parameters=(--parameters "${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              `if jq -e '.Parameters.${MIGRATION_IMAGE_TAG_PARAMETER}' "cdk.out/\${STACK}.template.json" > /dev/null; then`,
+              `  parameters+=(--parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              'fi',
+              'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color "${parameters[@]}" \\',
+              '  --outputs-file cdk-outputs.json',
+            ].join('\n'),
+          },
+          {
+            name: 'Stack outputs',
+            if: 'always()',
+            run: [
+              'test -f cdk-outputs.json || exit 0',
+              '{',
+              '  echo "### Outputs of \\`$STACK\\` (commit ${GITHUB_SHA:0:7})"',
+              '  echo',
+              '  echo "| Output | Value |"',
+              '  echo "| --- | --- |"',
+              '  jq -r --arg stack "$STACK" \'.[$stack] // {} | to_entries[] | "| \\(.key) | `\\(.value)` |"\' cdk-outputs.json',
+              '} >> "$GITHUB_STEP_SUMMARY"',
+            ].join('\n'),
+          },
+        ],
+      },
+    });
+    return wf;
+  }
+
+  // ---------------------------------------------------------------- destroy
+
+  private renderDestroy(gh: github.GitHub): github.GithubWorkflow {
+    const wf = new github.GithubWorkflow(gh, 'destroy', {
+      limitConcurrency: true,
+      // Never at the same time as a deployment.
+      concurrencyOptions: { group: `deploy-${this.environment}`, cancelInProgress: false },
+    });
+    wf.on({
+      workflowDispatch: {
+        inputs: {
+          // projen renders input names in snake_case.
+          stack_name: {
+            description: `Type the stack name (${this.stackName}) to destroy it`,
+            required: true,
+            type: 'string',
+          },
+        },
+      },
+    });
+    wf.addJobs({
+      confirm: {
+        name: 'Refuse unless the stack name was typed',
+        runsOn: RUNNER,
+        permissions: {},
+        timeoutMinutes: 5,
+        steps: [
+          {
+            name: 'Compare the typed name',
+            // Through env only: the input never becomes part of the script.
+            env: { TYPED: '${{ inputs.stack_name }}', STACK: this.stackName },
+            run: [
+              'if [ "$TYPED" != "$STACK" ]; then',
+              '  echo "::error::Refusing to destroy: the typed name does not match the stack name."',
+              '  exit 1',
+              'fi',
+              'if [ "$GITHUB_REF" != "refs/heads/main" ]; then',
+              '  echo "::error::Refusing to destroy from a ref other than main."',
+              '  exit 1',
+              'fi',
+            ].join('\n'),
+          },
+        ],
+      },
+      destroy: {
+        name: `Destroy ${this.stackName}`,
+        needs: ['confirm'],
+        runsOn: RUNNER,
+        // Same protected environment as deploys: its reviewers approve the destroy too.
+        environment: this.environment,
+        permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
+        timeoutMinutes: 90,
+        env: { STACK: this.stackName, AWS_ACCOUNT_ID: VARS.accountId },
+        steps: [
+          ...this.setupSteps(),
+          this.awsCredentials(VARS.deployRole, 'destroy'),
+          ...this.accountGuard(),
+          {
+            // The database has deletion protection and the data key is retained: turn protection
+            // off in the stack and deploy first, or this fails without deleting the database.
+            name: 'cdk destroy',
+            run: 'npx cdk destroy "$STACK" --force --no-color',
+          },
+        ],
+      },
+    });
+    return wf;
+  }
+
+  // ---------------------------------------------------------------- upgrade
+
+  /** projen's upgrade workflow: checkouts without a kept token, and `permissions: {}` at the top. */
+  private hardenUpgradeWorkflow(): void {
+    const upgrade = this.app.github?.tryFindWorkflow('upgrade-main') ?? this.app.github?.tryFindWorkflow('upgrade');
+    if (!upgrade) return;
+    // create-pull-request pushes with its own token input; neither checkout needs to keep one.
+    upgrade.file?.addOverride('jobs.upgrade.steps.0.with.persist-credentials', false);
+    upgrade.file?.addOverride('jobs.pr.steps.0.with.persist-credentials', false);
+    // The same step as projen's, with the path through the environment instead of an expression.
+    upgrade.file?.addOverride(
+      'jobs.pr.steps.2.run',
+      '[ -s "$RUNNER_TEMP/repo.patch" ] && git apply "$RUNNER_TEMP/repo.patch" || echo "Empty patch. Skipping."',
+    );
+    // projen's step with the output file quoted (shellcheck SC2086).
+    upgrade.file?.addOverride(
+      'jobs.upgrade.steps.4.run',
+      'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "patch_created=true" >> "$GITHUB_OUTPUT"',
+    );
+    upgrade.file?.addOverride('concurrency', { 'group': '${{ github.workflow }}', 'cancel-in-progress': false });
+  }
+
+  // ---------------------------------------------------------------- shared steps
+
+  private setupSteps(): github.workflows.JobStep[] {
+    return [
+      checkout(),
+      {
+        name: 'Set up Node.js',
+        uses: pinned('actions/setup-node'),
+        with: { 'node-version': this.nodeVersion, 'cache': 'npm' },
+      },
+      { name: 'Install dependencies', run: 'npm ci' },
+    ];
+  }
+
+  private awsCredentials(roleArn: string, purpose: string): github.workflows.JobStep {
+    return {
+      name: 'AWS credentials (OIDC, no stored keys)',
+      uses: pinned('aws-actions/configure-aws-credentials'),
+      with: {
+        'role-to-assume': roleArn,
+        'aws-region': this.region,
+        'role-session-name': `github-${purpose}-\${{ github.run_id }}`,
+        'role-duration-seconds': 3600,
+      },
+    };
+  }
+
+  /** Stops a job whose role is in another account than the one the repository names. */
+  private accountGuard(): github.workflows.JobStep[] {
+    return [
+      {
+        name: 'Check the AWS account',
+        run: [
+          'actual="$(aws sts get-caller-identity --query Account --output text)"',
+          'if [ -z "$AWS_ACCOUNT_ID" ] || [ "$actual" != "$AWS_ACCOUNT_ID" ]; then',
+          '  echo "::error::The role is in account $actual, the repository variable AWS_ACCOUNT_ID says ${AWS_ACCOUNT_ID:-nothing}."',
+          '  exit 1',
+          'fi',
+        ].join('\n'),
+      },
+    ];
+  }
+}
+
+/** Settings the project type passes to projen so that the pipeline above replaces projen's defaults. */
+export function pipelineProjectOptions(schedule?: javascript.UpgradeDependenciesSchedule) {
+  return {
+    // The pull-request workflow replaces projen's build workflow (whose self-mutation job would push
+    // with a stored token) and its pull_request_target title lint.
+    buildWorkflow: false,
+    githubOptions: { mergify: false, pullRequestLint: false },
+    depsUpgrade: true,
+    depsUpgradeOptions: {
+      workflowOptions: { schedule: schedule ?? javascript.UpgradeDependenciesSchedule.WEEKLY, labels: ['dependencies'] },
+    },
+  } satisfies Partial<awscdk.AwsCdkTypeScriptAppOptions>;
+}
+
+function checkout(): github.workflows.JobStep {
+  return { name: 'Checkout', uses: pinned('actions/checkout'), with: { 'persist-credentials': false } };
+}
+
+/** Why a job holds a permission (zizmor asks for the reason next to it). */
+const PERMISSION_REASONS: Record<string, string> = {
+  'contents: read': 'check out the repository',
+  'id-token: write': 'OIDC token, exchanged for a one-hour AWS role session',
+  'pull-requests: write': 'create or update the one diff comment',
+};
+
+/**
+ * Post-processes the rendered YAML of a workflow, for what projen's renderer cannot express:
+ * comments (`# vX.Y.Z` after every pinned `uses:`, where a SHA without a known version fails the
+ * synthesis; the reason after each permission), and `permissions: {}` at the top (projen's override merge drops empty objects), so
+ * that every job gets only the permissions it states.
+ */
+export function finishRendering(workflow: github.GithubWorkflow): void {
+  const file = workflow.file as unknown as { synthesizeContent(resolver: IResolver): string | undefined } | undefined;
+  if (!file) return;
+  const render = file.synthesizeContent.bind(file);
+  file.synthesizeContent = (resolver: IResolver) => {
+    const text = render(resolver);
+    return text
+      ?.replace(/^(\s+)(contents: read|id-token: write|pull-requests: write)$/gm, (_line, indent: string, permission: string) =>
+        `${indent}${permission} # ${PERMISSION_REASONS[permission]}`)
+      .replace(/^jobs:$/m, (jobs) => (/^permissions:/m.test(text) ? jobs : `permissions: {}\n${jobs}`))
+      .replace(/^(\s*(?:- )?uses: )([\w.-]+\/[\w./-]+)@([0-9a-f]{40})[ \t]*$/gm, (_line, prefix: string, action: string, sha: string) => {
+        const pin = PINNED_ACTIONS[action as PinnedAction];
+        if (!pin || pin.sha !== sha) throw new Error(`${workflow.name}: ${action}@${sha} is not in PINNED_ACTIONS`);
+        return `${prefix}${action}@${sha} # ${pin.version}`;
+      });
+  };
+}

@@ -1,0 +1,182 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'projen';
+import { parse } from 'yaml';
+import { parseAnswers, withDefaults } from '../../src/answers/index.js';
+import { RdsIamStackProject } from '../../src/project/index.js';
+import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
+
+/** projen's Testing.synth removes its outdir: each project gets a fresh one. */
+function workflows(overrides: Record<string, unknown> = {}): Record<string, string> {
+  const answers = parseAnswers(withDefaults({ name: 'orders-db', githubRepository: 'acme/orders', ...overrides }));
+  const project = new RdsIamStackProject({ ...answers, outdir: mkdtempSync(join(tmpdir(), 'workflows-')) });
+  const output = Testing.synth(project);
+  return Object.fromEntries(
+    Object.entries(output)
+      .filter(([path]) => path.startsWith('.github/workflows/'))
+      .map(([path, text]) => [path.replace('.github/workflows/', ''), text as string]),
+  );
+}
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  environment?: string;
+  needs?: string | string[];
+  if?: string;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { 'group': string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+const files = workflows();
+const parsed = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, parse(text) as Workflow]));
+const allSteps = Object.entries(parsed).flatMap(([file, wf]) =>
+  Object.entries(wf.jobs).flatMap(([job, { steps }]) => steps.map((step) => ({ file, job, step }))),
+);
+
+describe('generated workflows', () => {
+  test('the pipeline replaces projen build and PR-title workflows', () => {
+    expect(Object.keys(files).sort()).toEqual(['deploy.yml', 'destroy.yml', 'pull-request.yml', 'upgrade.yml']);
+  });
+
+  test('every uses: is owner/repo@<40-hex SHA> with the version in a comment, never a tag', () => {
+    const usesLines = Object.values(files).flatMap((text) => text.split('\n').filter((line) => /^\s*(- )?uses:/.test(line)));
+    expect(usesLines.length).toBeGreaterThan(10);
+    for (const line of usesLines) {
+      expect(line).toMatch(/^\s*(- )?uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
+    for (const { step } of allSteps.filter((entry) => entry.step.uses)) {
+      const [action, ref] = step.uses!.split('@') as [keyof typeof PINNED_ACTIONS, string];
+      expect(PINNED_ACTIONS[action]?.sha).toBe(ref);
+    }
+  });
+
+  test('permissions: {} at the top, and each job states its own', () => {
+    for (const [name, wf] of Object.entries(parsed)) {
+      expect([name, wf.permissions]).toEqual([name, {}]);
+      for (const [job, { permissions }] of Object.entries(wf.jobs)) expect([name, job, permissions]).toEqual([name, job, expect.any(Object)]);
+    }
+  });
+
+  test('only the AWS jobs may request an OIDC token, and only the comment job may write to pull requests', () => {
+    const tokenJobs = Object.entries(parsed).flatMap(([file, wf]) =>
+      Object.entries(wf.jobs).filter(([, job]) => job.permissions?.['id-token'] === 'write').map(([job]) => `${file}:${job}`),
+    );
+    expect(tokenJobs.sort()).toEqual(['deploy.yml:deploy', 'destroy.yml:destroy', 'pull-request.yml:diff']);
+    const writers = Object.entries(parsed).flatMap(([file, wf]) =>
+      Object.entries(wf.jobs)
+        .filter(([, job]) => Object.values(job.permissions ?? {}).includes('write') && job.permissions?.['id-token'] !== 'write')
+        .map(([job]) => `${file}:${job}`),
+    );
+    expect(writers).toEqual(['pull-request.yml:comment']);
+  });
+
+  test('no ${{ }} expression inside a run: script (values reach scripts through env)', () => {
+    for (const { file, job, step } of allSteps.filter((entry) => entry.step.run)) {
+      expect([file, job, step.name, step.run]).toEqual([file, job, step.name, expect.not.stringContaining('${{')]);
+    }
+  });
+
+  test('checkouts do not keep the token', () => {
+    for (const { step } of allSteps.filter((entry) => entry.step.uses?.startsWith('actions/checkout@'))) {
+      expect(step.with?.['persist-credentials']).toBe(false);
+    }
+  });
+
+  test('pull requests: tests with MariaDB as root, synth, checkov, image scan, diff with the diff role as one comment', () => {
+    const pr = parsed['pull-request.yml']!;
+    const runs = pr.jobs.build!.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('mariadb-server');
+    expect(runs).toMatch(/sudo --preserve-env env "PATH=\$PATH" npx projen test/);
+    expect(runs).toContain('synth:silent');
+    expect(runs).toMatch(/checkov --directory cdk\.out/);
+    const scan = pr.jobs.image!.steps.find((s) => s.uses?.startsWith('aquasecurity/trivy-action@'))!;
+    expect(scan.with).toMatchObject({ 'severity': 'CRITICAL,HIGH', 'ignore-unfixed': true, 'exit-code': '1' });
+    const diff = pr.jobs.diff!;
+    expect(diff.steps.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe('${{ vars.AWS_DIFF_ROLE_ARN }}');
+    expect(diff.environment).toBeUndefined(); // the diff role trusts `...:pull_request`, not an environment
+    expect(diff.steps.map((s) => s.run ?? '').join('\n')).toContain(DIFF_COMMENT_MARKER);
+    expect(pr.jobs.comment!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/--method PATCH[\s\S]*--method POST/);
+  });
+
+  test('deploy: migrations run on the new image before the service rolls to it', () => {
+    const steps = parsed['deploy.yml']!.jobs.deploy!.steps.map((s) => s.run ?? '');
+    const index = (pattern: RegExp) => steps.findIndex((run) => pattern.test(run));
+    const create = index(/describe-stacks --stack-name "\$STACK"/);
+    const push = index(/docker push/);
+    const migrate = index(/MigrationImageTag=\$\{GITHUB_SHA\}" --outputs-file migration-outputs\.json/);
+    const roll = index(/"ImageTag=\$\{GITHUB_SHA\}"/);
+    expect([create, push, migrate, roll].every((i) => i >= 0)).toBe(true);
+    expect(create).toBeLessThan(push);
+    expect(push).toBeLessThan(migrate);
+    expect(migrate).toBeLessThan(roll);
+    // A failed migration stops the job before the roll.
+    expect(steps[migrate]).toMatch(/aws ecs wait tasks-stopped[\s\S]*exitCode[\s\S]*exit 1/);
+  });
+
+  test('image builds run on an arm64 runner (the Fargate tasks are ARM64)', () => {
+    expect(files['pull-request.yml']).toMatch(/image:\n(?:.*\n)*?\s+runs-on: ubuntu-24\.04-arm/);
+    expect(files['deploy.yml']).toContain('runs-on: ubuntu-24.04-arm');
+  });
+
+  test('without a GitHub repository: pull-request checks and upgrades only, no AWS access', () => {
+    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const project = new RdsIamStackProject({ ...answers, outdir: mkdtempSync(join(tmpdir(), 'workflows-')) });
+    const output = Testing.synth(project);
+    const names = Object.keys(output).filter((path) => path.startsWith('.github/workflows/'));
+    expect(names.sort()).toEqual(['.github/workflows/pull-request.yml', '.github/workflows/upgrade.yml']);
+    const pr = output['.github/workflows/pull-request.yml'] as string;
+    expect(pr).not.toContain('id-token');
+    expect(Object.keys((parse(pr) as Workflow).jobs).sort()).toEqual(['build', 'image']);
+  });
+
+  test('deploy: push to main, production environment, one at a time, image tagged with the commit', () => {
+    const deploy = parsed['deploy.yml']!;
+    expect(deploy.on).toEqual({ push: { branches: ['main'] } });
+    expect(deploy.concurrency).toEqual({ 'group': 'deploy-production', 'cancel-in-progress': false });
+    const job = deploy.jobs.deploy!;
+    expect(job.environment).toBe('production');
+    const runs = job.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('${IMAGE_REPOSITORY}:${GITHUB_SHA}');
+    // Every deploy ships the one cloud assembly synthesized (with cdk-nag) at the start of the job.
+    expect(runs).toContain('npx cdk synth --quiet');
+    expect(runs.match(/npx cdk deploy /g)).toHaveLength(3);
+    expect(runs.match(/npx cdk deploy --app cdk.out "\$STACK"/g)).toHaveLength(3);
+    expect(runs).toContain('GITHUB_STEP_SUMMARY');
+  });
+
+  test('destroy: manual, compares the typed name through env, protected environment', () => {
+    const destroy = parsed['destroy.yml']!;
+    expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch']);
+    const confirm = destroy.jobs.confirm!.steps[0]!;
+    expect(confirm.env).toEqual({ TYPED: '${{ inputs.stack_name }}', STACK: 'orders-db' });
+    expect(confirm.run).toContain('[ "$TYPED" != "$STACK" ]');
+    expect(destroy.jobs.destroy!.needs).toBe('confirm');
+    expect(destroy.jobs.destroy!.environment).toBe('production');
+  });
+
+  test('upgrades: a scheduled pull request that includes create-rds-iam-stack', () => {
+    const upgrade = parsed['upgrade.yml']!;
+    expect(upgrade.on).toHaveProperty('schedule');
+    expect(allSteps.some(({ file, step }) => file === 'upgrade.yml' && step.uses?.startsWith('peter-evans/create-pull-request@'))).toBe(true);
+  });
+
+  test('the region and stack name come from the answers', () => {
+    const text = workflows({ name: '@acme/billing', region: 'eu-west-1' })['deploy.yml']!;
+    expect(text).toContain('aws-region: eu-west-1');
+    expect(text).toContain('STACK: billing');
+    expect(text).toContain('IMAGE_REPOSITORY: billing/app');
+  });
+});
