@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js';
 import { PACKAGE_NAME } from '../package-info.js';
 import type { CliArguments } from './args.js';
+import { RENDER_WORKER, takeRenderWorker } from './prerender-warm-up.js';
 import { managedFilesRequest, type ManagedFilesRequest } from '../project/render-managed-files.js';
 import type { PackageManager } from '../scaffold/package-manager.js';
 
@@ -27,8 +26,7 @@ export async function prerenderManagedFiles(
   target: string,
   packageManager: PackageManager,
 ): Promise<Prerendered | undefined> {
-  const worker = fileURLToPath(new URL('../project/render-worker.js', import.meta.url));
-  if (!existsSync(worker)) return undefined;
+  if (!existsSync(RENDER_WORKER)) return undefined;
   let request: ManagedFilesRequest;
   try {
     const given = await collectGivenAnswers({
@@ -41,8 +39,10 @@ export async function prerenderManagedFiles(
   } catch {
     return undefined;
   }
+  const worker = takeRenderWorker();
+  worker.postMessage(request);
   const directory = new Promise<string>((resolve, reject) => {
-    new Worker(worker, { workerData: request })
+    worker
       .once('error', reject)
       .once('exit', (code) => (code === 0 ? resolve(request.outdir) : reject(new Error(`Rendering the managed files failed (exit ${code})`))));
   });

@@ -1,5 +1,9 @@
-import { workerData } from 'node:worker_threads';
-import { renderManagedFiles, type ManagedFilesRequest } from './render-managed-files.js';
+import { parentPort } from 'node:worker_threads';
+import type { ManagedFilesRequest } from './render-managed-files.js';
 
-// Worker entry: an exception ends the worker with an 'error' event the CLI turns into a failure.
-await renderManagedFiles(workerData as ManagedFilesRequest);
+// Worker entry, started before the answers are known: projen loads at once, the request follows
+// as the one message. An exception ends the worker with an 'error' event the CLI turns into a failure.
+const renderer = import('./render-managed-files.js');
+void import('./rds-iam-stack-project.js').catch(() => undefined);
+const request = await new Promise<ManagedFilesRequest>((resolve) => parentPort!.once('message', resolve));
+await (await renderer).renderManagedFiles(request);
