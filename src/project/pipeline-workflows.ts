@@ -17,6 +17,7 @@ export const PINNED_ACTIONS = {
   'aws-actions/configure-aws-credentials': { sha: 'ec61189d14ec14c8efccab744f656cffd0e33f37', version: 'v6.1.0' },
   'aquasecurity/trivy-action': { sha: '57a97c7e7821a5776cebc9bb87c984fa69cba8f1', version: 'v0.35.0' },
   'peter-evans/create-pull-request': { sha: '5f6978faf089d4d20b00c7766989d076bb2fc7f1', version: 'v8.1.1' },
+  'docker/setup-qemu-action': { sha: 'ce360397dd3f832beb865e1373c09c0e9f86d70a', version: 'v4.0.0' },
 } as const;
 
 export type PinnedAction = keyof typeof PINNED_ACTIONS;
@@ -36,14 +37,14 @@ export interface PipelineWorkflowsOptions {
   readonly upgradeSchedule?: javascript.UpgradeDependenciesSchedule;
   /** checkov version the pull-request workflow runs (PyPI). @default the version this package validates with */
   readonly checkovVersion?: string;
-  /**
-   * Runner of the jobs that build the image: the service's Fargate tasks are ARM64, so the image is
-   * built natively on GitHub's arm64 runner. @default 'ubuntu-24.04-arm'
-   */
-  readonly imageRunner?: string;
 }
 
 const RUNNER = ['ubuntu-24.04'];
+/**
+ * The service's Fargate tasks are ARM64 (templates/src/constructs/service.ts). The standard x64
+ * runners, whose tools (Docker, the AWS CLI, jq) are dependable, build for it under QEMU.
+ */
+const IMAGE_PLATFORM = 'linux/arm64';
 /** CloudFormation parameters of the app stack (templates/src/constructs/service.ts) the deploy sets. */
 const IMAGE_TAG_PARAMETER = 'ImageTag';
 const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
@@ -86,7 +87,6 @@ export class PipelineWorkflows extends Component {
   private readonly appDirectory: string;
   private readonly nodeVersion: string;
   private readonly checkovVersion: string;
-  private readonly imageRunner: string[];
 
   constructor(
     private readonly app: awscdk.AwsCdkTypeScriptApp,
@@ -102,7 +102,6 @@ export class PipelineWorkflows extends Component {
     this.appDirectory = options.appDirectory ?? 'app';
     this.nodeVersion = GENERATED_VERSIONS.nodeWorkflow;
     this.checkovVersion = options.checkovVersion ?? CHECKOV_VERSION;
-    this.imageRunner = [options.imageRunner ?? 'ubuntu-24.04-arm'];
     const deploys = answers.githubRepository !== undefined;
 
     // projen's own workflows (upgrade) take their actions from here: pin them the same way.
@@ -169,13 +168,18 @@ export class PipelineWorkflows extends Component {
       },
       image: {
         name: 'Container build and vulnerability scan',
-        runsOn: this.imageRunner,
+        runsOn: RUNNER,
         permissions: { contents: github.workflows.JobPermission.READ },
         timeoutMinutes: 20,
         env: { IMAGE: `${this.stackName.toLowerCase()}-app:pr` },
         steps: [
           checkout(),
-          { name: 'Build the image', env: { APP_DIR: this.appDirectory }, run: 'docker build --pull --tag "$IMAGE" "$APP_DIR"' },
+          armEmulation(),
+          {
+            name: 'Build the image',
+            env: { APP_DIR: this.appDirectory, PLATFORM: IMAGE_PLATFORM },
+            run: 'docker build --pull --platform "$PLATFORM" --tag "$IMAGE" "$APP_DIR"',
+          },
           {
             name: 'Scan the image: fail on fixable CRITICAL/HIGH',
             uses: pinned('aquasecurity/trivy-action'),
@@ -285,8 +289,7 @@ export class PipelineWorkflows extends Component {
     wf.addJobs({
       deploy: {
         name: `Deploy ${this.stackName}`,
-        // The tasks are ARM64: the image is built natively; CDK and the CLI run there as well.
-        runsOn: this.imageRunner,
+        runsOn: RUNNER,
         environment: this.environment,
         permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
         timeoutMinutes: 90,
@@ -294,10 +297,12 @@ export class PipelineWorkflows extends Component {
           STACK: this.stackName,
           IMAGE_REPOSITORY: `${this.stackName.toLowerCase()}/app`,
           APP_DIR: this.appDirectory,
+          PLATFORM: IMAGE_PLATFORM,
           AWS_ACCOUNT_ID: VARS.accountId,
         },
         steps: [
           ...this.setupSteps(),
+          armEmulation(),
           this.awsCredentials(VARS.deployRole, 'deploy'),
           ...this.accountGuard(),
           {
@@ -321,7 +326,7 @@ export class PipelineWorkflows extends Component {
               'registry="${AWS_ACCOUNT_ID}.dkr.ecr.${AWS_REGION}.amazonaws.com"',
               'aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"',
               'image="${registry}/${IMAGE_REPOSITORY}:${GITHUB_SHA}"',
-              'docker build --pull --tag "$image" "$APP_DIR"',
+              'docker build --pull --platform "$PLATFORM" --tag "$image" "$APP_DIR"',
               'docker push "$image"',
             ].join('\n'),
           },
@@ -530,6 +535,11 @@ export function pipelineProjectOptions(schedule?: javascript.UpgradeDependencies
       workflowOptions: { schedule: schedule ?? javascript.UpgradeDependenciesSchedule.WEEKLY, labels: ['dependencies'] },
     },
   } satisfies Partial<awscdk.AwsCdkTypeScriptAppOptions>;
+}
+
+/** QEMU for the arm64 image build on an x64 runner. */
+function armEmulation(): github.workflows.JobStep {
+  return { name: 'Set up QEMU (arm64 emulation)', uses: pinned('docker/setup-qemu-action'), with: { platforms: 'arm64' } };
 }
 
 function checkout(): github.workflows.JobStep {

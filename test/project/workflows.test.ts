@@ -126,9 +126,15 @@ describe('generated workflows', () => {
     expect(steps[migrate]).toMatch(/aws ecs wait tasks-stopped[\s\S]*exitCode[\s\S]*exit 1/);
   });
 
-  test('image builds run on an arm64 runner (the Fargate tasks are ARM64)', () => {
-    expect(files['pull-request.yml']).toMatch(/image:\n(?:.*\n)*?\s+runs-on: ubuntu-24\.04-arm/);
-    expect(files['deploy.yml']).toContain('runs-on: ubuntu-24.04-arm');
+  test('images are built for the ARM64 tasks: linux/arm64 under pinned QEMU, on the standard runner', () => {
+    for (const [file, job] of [['pull-request.yml', 'image'], ['deploy.yml', 'deploy']] as const) {
+      const { steps } = parsed[file]!.jobs[job]!;
+      const qemu = steps.findIndex((s) => s.uses?.startsWith('docker/setup-qemu-action@'));
+      const build = steps.findIndex((s) => /docker build --pull --platform "\$PLATFORM"/.test(s.run ?? ''));
+      expect([file, qemu >= 0, build > qemu]).toEqual([file, true, true]);
+    }
+    expect(files['deploy.yml']).toContain('PLATFORM: linux/arm64');
+    expect(files['pull-request.yml']).toContain('PLATFORM: linux/arm64');
   });
 
   test('without a GitHub repository: pull-request checks and upgrades only, no AWS access', () => {
