@@ -2,26 +2,37 @@ import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** lodash-es pre-bundled into one module at build time (`bundle:vendor`); absent when run from src/. */
+/** lodash-es pre-bundled into one module at build time (compile task); absent when run from src/. */
 const LODASH_BUNDLE = new URL('../../vendor/lodash-es.js', import.meta.url).href;
 
 /**
- * Start-up time of the CLI is mostly module loading, and two of yeoman-environment's imports are
- * most of it: `fly-import` (npm's arborist and pacote, only needed to install generators from npm,
- * which this CLI never does) and `lodash-es`, whose index loads 640 modules for the 7 functions
- * yeoman-environment uses. The resolve hook points the first at a stand-in that loads it on first
- * use, and the second at the same lodash-es pre-bundled into a single module. Nothing else changes.
+ * Modules Yeoman imports at start-up that a scaffold needs late or never, and their stand-ins
+ * (./deferred/), which load the real module on first use: `fly-import` (npm's arborist and pacote,
+ * for installing generators from npm, which this CLI never does) and `execa` (over 100 files, used
+ * for the install and the first commit).
+ */
+const DEFERRED: Record<string, string> = { 'fly-import': './deferred/fly-import.js', 'execa': './deferred/execa.js' };
+const YEOMAN = /\/node_modules\/(yeoman-environment|yeoman-generator)\//;
+
+/**
+ * The CLI's start-up time is mostly module loading. The resolve hook gives Yeoman a stand-in for
+ * each deferred module and gives everyone lodash-es as one pre-bundled module instead of its 640
+ * files. Nothing else changes: the same code runs, later or from fewer files.
  */
 export function registerStartupHooks(): void {
+  // From the TypeScript sources (tsx, in tests) the CLI runs unoptimised: tsx's require cannot load
+  // the real execa synchronously, and there is no pre-bundled lodash-es.
+  if (!import.meta.url.endsWith('.js')) return;
   const lodashBundled = existsSync(fileURLToPath(LODASH_BUNDLE));
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (specifier === 'lodash-es' && lodashBundled) return { url: LODASH_BUNDLE, format: 'module', shortCircuit: true };
       const resolved = nextResolve(specifier, context);
-      if (specifier !== 'fly-import' || !context.parentURL?.includes('/yeoman-environment/')) return resolved;
-      // The stand-in imports the real module from where yeoman-environment would have found it.
-      const lazy = nextResolve('./lazy-fly-import.js', { ...context, parentURL: import.meta.url });
-      return { ...lazy, url: `${lazy.url}?real=${encodeURIComponent(resolved.url)}`, shortCircuit: true };
+      const standIn = DEFERRED[specifier];
+      if (!standIn || !YEOMAN.test(context.parentURL ?? '')) return resolved;
+      // The stand-in loads the real module from where Yeoman would have found it.
+      const url = `${new URL(standIn, import.meta.url).href}?real=${encodeURIComponent(resolved.url)}`;
+      return { url, format: 'module', shortCircuit: true };
     },
   });
 }
