@@ -1,12 +1,13 @@
 import { selectedAvailabilityZones, type StackAnswers } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
-import { stackNameOf } from '../../src/project/stack-name.js';
+import { imageRepositoryOf, stackNameOf } from '../../src/project/stack-name.js';
 
 /** What the EJS templates see. Nothing time- or machine-dependent, so output is reproducible. */
 export function templateData(answers: StackAnswers) {
   return {
     answers,
     stackName: stackNameOf(answers.name),
+    imageRepository: imageRepositoryOf(stackNameOf(answers.name)),
     availabilityZones: selectedAvailabilityZones(answers),
     generator: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
   };

@@ -1,5 +1,5 @@
 import { type awscdk, Component, github, type IResolver, javascript } from 'projen';
-import { stackNameOf } from './stack-name.js';
+import { imageRepositoryOf, stackNameOf } from './stack-name.js';
 import { GENERATED_VERSIONS } from './versions.js';
 import type { StackAnswers } from '../answers/index.js';
 
@@ -295,7 +295,7 @@ export class PipelineWorkflows extends Component {
         timeoutMinutes: 90,
         env: {
           STACK: this.stackName,
-          IMAGE_REPOSITORY: `${this.stackName.toLowerCase()}/app`,
+          IMAGE_REPOSITORY: imageRepositoryOf(this.stackName),
           APP_DIR: this.appDirectory,
           PLATFORM: IMAGE_PLATFORM,
           AWS_ACCOUNT_ID: VARS.accountId,

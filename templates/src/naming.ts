@@ -19,7 +19,7 @@ export function ciAccessStackName(stackName: string): string {
 
 /** What the deploy pipeline touches in the app stack besides CloudFormation. */
 export interface DeploymentNames {
-  /** The app's ECR repository, e.g. `my-stack/app` (ECR names are lower-case). */
+  /** The app's ECR repository, e.g. `my-stack/app` (lower-case, no repeated or trailing `-`: ECR's rules). */
   readonly imageRepository: string;
   /** The ECS cluster, e.g. `my-stack`. */
   readonly cluster: string;
@@ -31,7 +31,7 @@ export interface DeploymentNames {
 
 export function deploymentNames(stackName: string): DeploymentNames {
   return {
-    imageRepository: `${stackName.toLowerCase()}/app`,
+    imageRepository: `${stackName.toLowerCase().replace(/-+/g, '-').replace(/-$/, '')}/app`,
     cluster: stackName,
     migrationFamily: `${stackName}-migrate`,
     migrationRolePath: `/${stackName}/migration/`,

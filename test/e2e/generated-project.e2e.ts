@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { assembleRuntimeStage, probeRuntime } from './service-runtime.js';
 import { assertValidatorsInstalled } from './template-validators.js';
 import { lintWorkflows, unpinnedActions, workflowFiles } from './workflow-linters.js';
@@ -193,6 +194,19 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
     expect(lintWorkflows(project)).toBeUndefined();
     expect(unpinnedActions(project)).toEqual([]);
   });
+
+  if ('githubRepository' in given) {
+    test('the deploy workflow pushes to the repository the stack creates (managed and owned names agree)', () => {
+      const deploy = parse(readFileSync(join(project, '.github/workflows/deploy.yml'), 'utf8')) as {
+        jobs: { deploy: { env: Record<string, string> } };
+      };
+      const template = JSON.parse(readFileSync(join(outdir, 'orders-db.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties?: { RepositoryName?: string } }>;
+      };
+      const repositories = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::ECR::Repository');
+      expect(repositories.map((resource) => resource.Properties?.RepositoryName)).toEqual([deploy.jobs.deploy.env.IMAGE_REPOSITORY]);
+    });
+  }
 });
 
 test("this repository's own workflows: actionlint and zizmor report nothing, every action pinned by SHA", () => {

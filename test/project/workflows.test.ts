@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { parseAnswers, withDefaults } from '../../src/answers/index.js';
 import { RdsIamStackProject } from '../../src/project/index.js';
 import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
+import { imageRepositoryOf } from '../../src/project/stack-name.js';
 
 /** projen's Testing.synth removes its outdir: each project gets a fresh one. */
 function workflows(overrides: Record<string, unknown> = {}): Record<string, string> {
@@ -177,6 +178,14 @@ describe('generated workflows', () => {
     const upgrade = parsed['upgrade.yml']!;
     expect(upgrade.on).toHaveProperty('schedule');
     expect(allSteps.some(({ file, step }) => file === 'upgrade.yml' && step.uses?.startsWith('peter-evans/create-pull-request@'))).toBe(true);
+  });
+
+  test('the image repository name follows ECR rules: lower-case, no repeated or trailing separator', () => {
+    expect(imageRepositoryOf('Orders-DB')).toBe('orders-db/app');
+    expect(imageRepositoryOf('a--b-')).toBe('a-b/app');
+    const text = workflows({ name: 'orders..db.' })['deploy.yml']!;
+    expect(text).toContain('STACK: orders--db-');
+    expect(text).toContain('IMAGE_REPOSITORY: orders-db/app');
   });
 
   test('the region and stack name come from the answers', () => {
