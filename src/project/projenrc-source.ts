@@ -15,7 +15,8 @@ export interface ProjenrcExtras {
 export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {}): string {
   const needsJavascript = extras.packageManager !== undefined && extras.packageManager !== NPM.projen;
   const lines = [
-    needsJavascript ? "import type { javascript } from 'projen';" : undefined,
+    // A value import: the file reads `javascript.NodePackageManager` at run time.
+    needsJavascript ? "import { javascript } from 'projen';" : undefined,
     `import { RdsIamStackProject } from '${PACKAGE_NAME}';`,
     '',
     '// Change the stack here, then run `npx projen` and deploy. The rules for every value are',
