@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** The compiled render worker; absent when running from the TypeScript sources. */
-export const RENDER_WORKER = fileURLToPath(new URL('../project/render-worker.js', import.meta.url));
+const RENDER_WORKER = fileURLToPath(new URL('../project/render-worker.js', import.meta.url));
+/** Whether the compiled render worker exists (it does not when running from the TypeScript sources). */
+export const RENDER_WORKER_AVAILABLE = existsSync(RENDER_WORKER);
 
 /** A render worker started at launch, loading projen while the CLI loads; taken by the first render. */
 let warmWorker: Worker | undefined;
@@ -14,7 +15,7 @@ let warmWorker: Worker | undefined;
  * to ask, an error) never keeps the process alive.
  */
 export function warmUpRenderer(): void {
-  if (warmWorker || !existsSync(RENDER_WORKER)) return;
+  if (warmWorker || !RENDER_WORKER_AVAILABLE) return;
   warmWorker = new Worker(RENDER_WORKER);
   warmWorker.unref();
   // Until a render is asked of it, a failure to start only loses the head start.

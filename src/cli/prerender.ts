@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js';
 import { PACKAGE_NAME } from '../package-info.js';
 import type { CliArguments } from './args.js';
-import { RENDER_WORKER, takeRenderWorker } from './prerender-warm-up.js';
+import { RENDER_WORKER_AVAILABLE, takeRenderWorker } from './prerender-warm-up.js';
 import { managedFilesRequest, type ManagedFilesRequest } from '../project/render-managed-files.js';
 import type { PackageManager } from '../scaffold/package-manager.js';
 
@@ -26,7 +25,7 @@ export async function prerenderManagedFiles(
   target: string,
   packageManager: PackageManager,
 ): Promise<Prerendered | undefined> {
-  if (!existsSync(RENDER_WORKER)) return undefined;
+  if (!RENDER_WORKER_AVAILABLE) return undefined;
   let request: ManagedFilesRequest;
   try {
     const given = await collectGivenAnswers({

@@ -33,8 +33,6 @@ export interface PipelineWorkflowsOptions {
   readonly environment?: string;
   /** Where the service's container build lives. @default 'app' */
   readonly appDirectory?: string;
-  /** When projen's upgrade workflow opens its pull request. @default weekly (Monday 00:00 UTC) */
-  readonly upgradeSchedule?: javascript.UpgradeDependenciesSchedule;
   /** checkov version the pull-request workflow runs (PyPI). @default the version this package validates with */
   readonly checkovVersion?: string;
 }
@@ -69,7 +67,7 @@ export const DIFF_COMMENT_MARKER = '<!-- cdk-diff -->';
  * - `deploy.yml` (push to main): image build and push (tag = commit SHA), `cdk deploy` with the deploy
  *   role in the `production` environment, one deployment at a time, outputs in the job summary.
  * - `destroy.yml` (manual): refuses unless the stack name is typed; runs in the protected environment.
- * - `upgrade-main.yml`: projen's dependency upgrade (this package included), as a pull request.
+ * - `upgrade.yml`: projen's weekly dependency upgrade (this package included), as a pull request.
  *
  * Hardening that every workflow shares: `permissions: {}` at the top and the least per job, actions
  * pinned by SHA with the version in a comment, no `${{ }}` expression inside a `run:` script (values
@@ -85,11 +83,10 @@ export class PipelineWorkflows extends Component {
   private readonly region: string;
   private readonly environment: string;
   private readonly appDirectory: string;
-  private readonly nodeVersion: string;
   private readonly checkovVersion: string;
 
   constructor(
-    private readonly app: awscdk.AwsCdkTypeScriptApp,
+    app: awscdk.AwsCdkTypeScriptApp,
     answers: StackAnswers,
     options: PipelineWorkflowsOptions = {},
   ) {
@@ -100,7 +97,6 @@ export class PipelineWorkflows extends Component {
     this.region = answers.region;
     this.environment = options.environment ?? 'production';
     this.appDirectory = options.appDirectory ?? 'app';
-    this.nodeVersion = GENERATED_VERSIONS.nodeWorkflow;
     this.checkovVersion = options.checkovVersion ?? CHECKOV_VERSION;
     const deploys = answers.githubRepository !== undefined;
 
@@ -113,7 +109,7 @@ export class PipelineWorkflows extends Component {
       this.deploy = this.renderDeploy(gh);
       this.destroy = this.renderDestroy(gh);
     }
-    this.hardenUpgradeWorkflow();
+    this.hardenUpgradeWorkflow(gh);
 
     for (const workflow of gh.workflows) finishRendering(workflow);
   }
@@ -304,7 +300,7 @@ export class PipelineWorkflows extends Component {
           ...this.setupSteps(),
           armEmulation(),
           this.awsCredentials(VARS.deployRole, 'deploy'),
-          ...this.accountGuard(),
+          this.accountGuard(),
           {
             // One cloud assembly for every step below: the deploys ship exactly what was checked.
             name: 'Synthesize (cdk-nag included)',
@@ -444,7 +440,7 @@ export class PipelineWorkflows extends Component {
         steps: [
           ...this.setupSteps(),
           this.awsCredentials(VARS.deployRole, 'destroy'),
-          ...this.accountGuard(),
+          this.accountGuard(),
           {
             // The database has deletion protection and the data key is retained: turn protection
             // off in the stack and deploy first, or this fails without deleting the database.
@@ -460,9 +456,9 @@ export class PipelineWorkflows extends Component {
   // ---------------------------------------------------------------- upgrade
 
   /** projen's upgrade workflow: checkouts without a kept token, and `permissions: {}` at the top. */
-  private hardenUpgradeWorkflow(): void {
-    const upgrade = this.app.github?.tryFindWorkflow('upgrade-main') ?? this.app.github?.tryFindWorkflow('upgrade');
-    if (!upgrade) return;
+  private hardenUpgradeWorkflow(gh: github.GitHub): void {
+    const upgrade = gh.tryFindWorkflow('upgrade');
+    if (!upgrade) throw new Error("projen's upgrade workflow is missing (depsUpgrade is part of pipelineProjectOptions)");
     // create-pull-request pushes with its own token input; neither checkout needs to keep one.
     upgrade.file?.addOverride('jobs.upgrade.steps.0.with.persist-credentials', false);
     upgrade.file?.addOverride('jobs.pr.steps.0.with.persist-credentials', false);
@@ -487,7 +483,7 @@ export class PipelineWorkflows extends Component {
       {
         name: 'Set up Node.js',
         uses: pinned('actions/setup-node'),
-        with: { 'node-version': this.nodeVersion, 'cache': 'npm' },
+        with: { 'node-version': GENERATED_VERSIONS.nodeWorkflow, 'cache': 'npm' },
       },
       { name: 'Install dependencies', run: 'npm ci' },
     ];
@@ -507,24 +503,22 @@ export class PipelineWorkflows extends Component {
   }
 
   /** Stops a job whose role is in another account than the one the repository names. */
-  private accountGuard(): github.workflows.JobStep[] {
-    return [
-      {
-        name: 'Check the AWS account',
-        run: [
-          'actual="$(aws sts get-caller-identity --query Account --output text)"',
-          'if [ -z "$AWS_ACCOUNT_ID" ] || [ "$actual" != "$AWS_ACCOUNT_ID" ]; then',
-          '  echo "::error::The role is in account $actual, the repository variable AWS_ACCOUNT_ID says ${AWS_ACCOUNT_ID:-nothing}."',
-          '  exit 1',
-          'fi',
-        ].join('\n'),
-      },
-    ];
+  private accountGuard(): github.workflows.JobStep {
+    return {
+      name: 'Check the AWS account',
+      run: [
+        'actual="$(aws sts get-caller-identity --query Account --output text)"',
+        'if [ -z "$AWS_ACCOUNT_ID" ] || [ "$actual" != "$AWS_ACCOUNT_ID" ]; then',
+        '  echo "::error::The role is in account $actual, the repository variable AWS_ACCOUNT_ID says ${AWS_ACCOUNT_ID:-nothing}."',
+        '  exit 1',
+        'fi',
+      ].join('\n'),
+    };
   }
 }
 
 /** Settings the project type passes to projen so that the pipeline above replaces projen's defaults. */
-export function pipelineProjectOptions(schedule?: javascript.UpgradeDependenciesSchedule) {
+export function pipelineProjectOptions() {
   return {
     // The pull-request workflow replaces projen's build workflow (whose self-mutation job would push
     // with a stored token) and its pull_request_target title lint.
@@ -532,7 +526,7 @@ export function pipelineProjectOptions(schedule?: javascript.UpgradeDependencies
     githubOptions: { mergify: false, pullRequestLint: false },
     depsUpgrade: true,
     depsUpgradeOptions: {
-      workflowOptions: { schedule: schedule ?? javascript.UpgradeDependenciesSchedule.WEEKLY, labels: ['dependencies'] },
+      workflowOptions: { schedule: javascript.UpgradeDependenciesSchedule.WEEKLY, labels: ['dependencies'] },
     },
   } satisfies Partial<awscdk.AwsCdkTypeScriptAppOptions>;
 }

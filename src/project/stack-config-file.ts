@@ -78,7 +78,6 @@ export function renderStackConfig(answers: StackAnswers): string[] {
   ];
 }
 
-
 /**
  * JSON in the generated project's lint style (so the file is lint-clean as rendered): keys bare
  * where possible, strings in single quotes, trailing commas on multi-line literals.

@@ -8,7 +8,7 @@ const VALIDATORS = {
   'cfn-lint': 'pip install -r tools/validators.txt',
   'checkov': 'pip install -r tools/validators.txt',
   'zizmor': 'pip install -r tools/validators.txt',
-  'actionlint': 'go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+  'actionlint': 'go install github.com/rhysd/actionlint/cmd/actionlint@<ACTIONLINT_VERSION in tools/dev>',
 } as const;
 
 export function assertValidatorsInstalled(): void {
