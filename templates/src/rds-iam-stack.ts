@@ -2,11 +2,11 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { ConnectionParameters } from './constructs/connection-parameters.js';
+import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
 import { Network, SubnetGroup } from './constructs/network.js';
-import { Service } from './constructs/service.js';
+import { Service, type ServiceProps } from './constructs/service.js';
 import { deploymentNames, parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
 
@@ -84,17 +84,13 @@ export class RdsIamStack extends Stack {
       encryptionKey: this.dataKey,
     });
 
-    const masterSecret = this.database.masterSecret;
-    if (!masterSecret) {
-      throw new Error('The database has no RDS-managed master secret; the user bootstrap needs it');
-    }
     // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
     // security group admits the Lambda's group on the MySQL port) and the Secrets Manager endpoint.
     this.databaseUsers = new DatabaseUsers(this, 'DatabaseUsers', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.dataSubnets,
       instance: this.database.instance,
-      masterSecret,
+      masterSecret: this.database.masterSecret,
       databaseName: config.databaseName,
       users: config.databaseUsers,
       secretsManagerEndpoint: this.network.secretsManagerEndpoint,
@@ -103,25 +99,20 @@ export class RdsIamStack extends Stack {
 
     this.appRole = new iam.Role(this, 'AppTaskRole', {
       description: `ECS tasks of the app: IAM token auth to RDS Proxy as ${config.appUser}`,
-      // Confused-deputy guard: only ECS acting for this account may assume the role.
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ecs:${this.region}:${this.account}:*` },
-        },
-      }),
+      assumedBy: this.ecsTasksOfThisAccount(),
     });
     this.database.grantProxyConnect(this.appRole, config.appUser);
 
+    const connection: ConnectionSettings = {
+      host: this.database.proxy.endpoint,
+      port: PROXY_PORT,
+      databaseName: config.databaseName,
+      region: this.region,
+      user: config.appUser,
+    };
     this.connectionParameters = new ConnectionParameters(this, 'Connection', {
       prefix: parameterPrefix(config.stackName),
-      settings: {
-        host: this.database.proxy.endpoint,
-        port: PROXY_PORT,
-        databaseName: config.databaseName,
-        region: this.region,
-        user: config.appUser,
-      },
+      settings: connection,
     });
     this.connectionParameters.grantRead(this.appRole);
 
@@ -130,17 +121,12 @@ export class RdsIamStack extends Stack {
     const appUserIsSchemaOwner = config.databaseUsers.some((u) => u.name === config.appUser && u.access === 'schema-owner');
     const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
     const names = deploymentNames(config.stackName);
-    let migration: { taskRole: iam.Role; user: string; family: string; rolePath: string } | undefined;
+    let migration: ServiceProps['migration'];
     if (migrationUser) {
       const migrationRole = new iam.Role(this, 'MigrationTaskRole', {
         path: names.migrationRolePath,
         description: `One-off ECS migration task: IAM token auth to RDS Proxy as ${migrationUser}`,
-        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': this.account },
-            ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ecs:${this.region}:${this.account}:*` },
-          },
-        }),
+        assumedBy: this.ecsTasksOfThisAccount(),
       });
       this.database.grantProxyConnect(migrationRole, migrationUser);
       migration = { taskRole: migrationRole, user: migrationUser, family: names.migrationFamily, rolePath: names.migrationRolePath };
@@ -158,11 +144,7 @@ export class RdsIamStack extends Stack {
       domainName: config.domainName,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
-        DB_HOST: this.database.proxy.endpoint,
-        DB_PORT: String(PROXY_PORT),
-        DB_NAME: config.databaseName,
-        DB_USER: config.appUser,
-        DB_REGION: this.region,
+        ...connectionEnvironment(connection),
         ...(appUserIsSchemaOwner ? { MIGRATE_ON_START: 'true' } : {}),
       },
     });
@@ -216,5 +198,15 @@ export class RdsIamStack extends Stack {
   /** The configured AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
   public override get availabilityZones(): string[] {
     return [...this.config.availabilityZones];
+  }
+
+  /** Service principal for ECS tasks with a confused-deputy guard: only ECS acting for this account may assume the role. */
+  private ecsTasksOfThisAccount(): iam.ServicePrincipal {
+    return new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnLike: { 'aws:SourceArn': `arn:${this.partition}:ecs:${this.region}:${this.account}:*` },
+      },
+    });
   }
 }

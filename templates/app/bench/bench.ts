@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { createApp } from '../src/app.js';
-import { createIamPool, tlsOptions, type Pool } from '../src/db.js';
+import { createIamPool, poolOptions, type Pool } from '../src/db.js';
 import { IamTokenCache, rdsTokenSigner } from '../src/iam-token-cache.js';
 import { createLogger } from '../src/logger.js';
 import { migrate } from '../src/migrations.js';
@@ -39,15 +39,12 @@ try {
   const tokens = new IamTokenCache({
     sign: rdsTokenSigner({ hostname: config.db.host, port: config.db.port, username: APP_USER, region: config.db.region }),
     refreshAfterMs: REFRESH_AFTER_MS,
-    validityMs: 900_000,
   });
   let iamConnections = 0;
   const iamPool = createIamPool(config.db, tokens);
   iamPool.pool.on('connection', () => (iamConnections += 1));
-  const plainPool: Pool = mysql.createPool({
-    host: config.db.host, port: config.db.port, user: 'bench_plain', password, database: DATABASE,
-    ssl: tlsOptions(config.db), connectionLimit: 10, maxIdle: 5, idleTimeout: 1000, queueLimit: 100, timezone: 'Z', supportBigNumbers: true,
-  });
+  // Same pool options as the IAM pool (TLS, limits, timeouts, charset), only the credentials differ.
+  const plainPool: Pool = mysql.createPool({ ...poolOptions(config.db), user: 'bench_plain', password });
 
   const iam = await serveApp(createApp({ pool: iamPool, logger: silent }));
   const plain = await serveApp(createApp({ pool: plainPool, logger: silent }));

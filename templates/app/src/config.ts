@@ -14,10 +14,7 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
+const flag = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'], case: 'sensitive' }).default(false);
 
 const EnvSchema = z
   .object({
@@ -66,7 +63,7 @@ const EnvSchema = z
     }
   });
 
-export type TlsSettings = { readonly mode: 'aws' } | { readonly mode: 'local'; readonly ca: string; readonly caFile: string };
+export type TlsSettings = { readonly mode: 'aws' } | { readonly mode: 'local'; readonly ca: string };
 
 export interface DatabaseSettings {
   readonly host: string;
@@ -112,10 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  const tls: TlsSettings =
-    e.DB_MODE === 'local'
-      ? { mode: 'local', caFile: e.DB_TLS_CA_FILE!, ca: readCa(e.DB_TLS_CA_FILE!) }
-      : { mode: 'aws' };
+  const tls: TlsSettings = e.DB_MODE === 'local' ? { mode: 'local', ca: readCa(e.DB_TLS_CA_FILE!) } : { mode: 'aws' };
   return {
     http: { host: e.HOST, port: e.PORT },
     db: {

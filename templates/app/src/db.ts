@@ -19,15 +19,14 @@ export function tlsOptions(settings: DatabaseSettings): NonNullable<PoolOptions[
   return { ca, rejectUnauthorized: true, verifyIdentity: true, minVersion: 'TLSv1.2' };
 }
 
-export function createIamPool(settings: DatabaseSettings, tokens: TokenProvider): Pool {
-  return mysql.createPool({
+/** Everything of the pool's configuration except authentication (shared with the bench's plain pool). */
+export function poolOptions(settings: DatabaseSettings): PoolOptions {
+  return {
     host: settings.host,
     port: settings.port,
     user: settings.user,
     database: settings.database,
     ssl: tlsOptions(settings),
-    // Called once per new physical connection, when the server switches to mysql_clear_password.
-    authPlugins: { mysql_clear_password: () => async () => tokens.getToken() },
     connectionLimit: settings.pool.connectionLimit,
     // maxIdle < connectionLimit, or mysql2 never reaps idle connections.
     maxIdle: settings.pool.maxIdle,
@@ -44,6 +43,14 @@ export function createIamPool(settings: DatabaseSettings, tokens: TokenProvider)
     // session-state statements pin RDS Proxy connections.)
     timezone: 'Z',
     supportBigNumbers: true,
+  };
+}
+
+export function createIamPool(settings: DatabaseSettings, tokens: TokenProvider): Pool {
+  return mysql.createPool({
+    ...poolOptions(settings),
+    // Called once per new physical connection, when the server switches to mysql_clear_password.
+    authPlugins: { mysql_clear_password: () => async () => tokens.getToken() },
   });
 }
 

@@ -7,7 +7,7 @@
 import { Signer } from '@aws-sdk/rds-signer';
 
 /** RDS IAM tokens are valid for 15 minutes from signing. */
-export const TOKEN_VALIDITY_MS = 15 * 60_000;
+const TOKEN_VALIDITY_MS = 15 * 60_000;
 
 export interface IamTokenCacheOptions {
   /** Signs a fresh token. */

@@ -17,14 +17,12 @@ export interface ShutdownOptions {
   readonly timeoutMs: number;
   /** Wait this long (answering /readyz 503) before closing the listener. */
   readonly drainDelayMs: number;
-  /** @default process.exit */
-  readonly exit?: (code: number) => void;
 }
 
 /** Returns the shutdown function (idempotent) after wiring it to SIGTERM and SIGINT. */
 export function installGracefulShutdown(options: ShutdownOptions): (signal: string) => Promise<void> {
   const { server, pool, logger, lifecycle } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = (code: number) => process.exit(code);
   let shutdown: Promise<void> | undefined;
 
   const run = async (signal: string): Promise<void> => {

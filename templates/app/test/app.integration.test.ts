@@ -135,9 +135,12 @@ describe('invalid requests get 4xx JSON errors with a request id and no stack tr
 describe('token refusal and expiry', () => {
   test('a wrong token is refused: /readyz and /items answer 503 JSON, the process stays up', async () => {
     // Signed correctly, but for another database user: the server refuses it for app_user.
-    const wrongTokens = new IamTokenCache({ sign: rdsTokenSigner({ hostname: db.server.host, port: db.server.port, username: 'someone_else', region: 'eu-west-1' }) });
-    const wrongPool = createIamPool(db.config(APP_USER).db, wrongTokens);
     const log = memoryLogger();
+    const { pool: wrongPool } = connectDatabase(
+      db.config(APP_USER),
+      log.logger,
+      rdsTokenSigner({ hostname: db.server.host, port: db.server.port, username: 'someone_else', region: 'eu-west-1' }),
+    );
     const app = await serveApp(createApp({ pool: wrongPool, logger: log.logger }));
     try {
       const ready = await fetch(`${app.url}/readyz`);

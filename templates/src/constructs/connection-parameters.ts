@@ -17,6 +17,17 @@ export interface ConnectionSettings {
   readonly user: string;
 }
 
+/** The same settings as container environment variables (app/src/config.ts reads these names). */
+export function connectionEnvironment(settings: ConnectionSettings): Record<string, string> {
+  return {
+    DB_HOST: settings.host,
+    DB_PORT: String(settings.port),
+    DB_NAME: settings.databaseName,
+    DB_USER: settings.user,
+    DB_REGION: settings.region,
+  };
+}
+
 export interface ConnectionParametersProps {
   /** Parameter path prefix, e.g. `/my-stack/database`. */
   readonly prefix: string;

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DatabaseUserConfig, ProxyAuthMode } from '../stack-config.js';
 
@@ -79,7 +80,7 @@ export class Database extends Construct {
   /** Role RDS Proxy assumes; holds `rds-db:connect` on `dbuser:<DbiResourceId>/<user>` for every configured user. */
   public readonly proxyRole: iam.Role;
   /** Master-user secret created and rotated by RDS (`MasterUserSecret`); never passed to the app. */
-  public readonly masterSecret: rds.DatabaseInstance['secret'];
+  public readonly masterSecret: secretsmanager.ISecret;
   /** Application database name. */
   public readonly databaseName: string;
   /** Configured IAM users. */
@@ -185,6 +186,10 @@ export class Database extends Construct {
     for (const logGroup of instanceLogGroups) {
       this.instance.node.addDependency(logGroup);
     }
+    // Always set with manageMasterUserPassword; checked once here so users of the construct need no `!`.
+    if (!this.instance.secret) {
+      throw new Error('The database has no RDS-managed master secret; the user bootstrap needs it');
+    }
     this.masterSecret = this.instance.secret;
     Validations.of(this.instance).acknowledge({
       id: 'AwsSolutions-RDS11',
@@ -240,7 +245,7 @@ export class Database extends Construct {
       // IAMAuth REQUIRED but no SecretArn ("Missing SecretArn"), so the RDS-managed master secret
       // is linked. DatabaseProxy renders it as { AuthScheme: SECRETS, IAMAuth: REQUIRED, SecretArn }
       // and grants the proxy role read (+ kms:Decrypt) on exactly that secret.
-      ...(withMasterSecret ? { secrets: [this.instance.secret!], iamAuth: true } : {}),
+      ...(withMasterSecret ? { secrets: [this.masterSecret], iamAuth: true } : {}),
       debugLogging: false,
       idleClientTimeout: Duration.minutes(30),
       borrowTimeout: Duration.seconds(30),

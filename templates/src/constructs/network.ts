@@ -130,11 +130,6 @@ export class Network extends Construct {
     });
   }
 
-  /** Selects the isolated subnets for a construct that takes a `SubnetSelection` (e.g. the bootstrap Lambda). */
-  public selectDataSubnets(): ec2.SelectedSubnets {
-    return this.vpc.selectSubnets(this.dataSubnets);
-  }
-
   /** Admits `peer` (e.g. the bootstrap Lambda) to the Secrets Manager endpoint on HTTPS. */
   public allowSecretsManagerAccessFrom(peer: ec2.IConnectable, description = 'Secrets Manager API from admitted caller'): void {
     this.secretsManagerEndpoint.connections.allowDefaultPortFrom(peer, description);

@@ -1,10 +1,10 @@
 /** Bundles the bootstrap Lambda exactly like DatabaseUsers' NodejsFunction (CJS, node24, minified, SDK external). */
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
 
-export const HANDLER_ENTRY = join(import.meta.dirname, '..', '..', 'src', 'lambda', 'db-users', 'handler.ts');
+const HANDLER_ENTRY = join(import.meta.dirname, '..', '..', 'src', 'lambda', 'db-users', 'handler.ts');
 
-export async function bundleHandler(): Promise<{ code: Uint8Array; metafile: Metafile }> {
+export async function bundleHandler(): Promise<{ code: Uint8Array }> {
   const result = await build({
     entryPoints: [HANDLER_ENTRY],
     bundle: true,
@@ -14,9 +14,8 @@ export async function bundleHandler(): Promise<{ code: Uint8Array; metafile: Met
     minify: true,
     external: ['@aws-sdk/*'],
     write: false,
-    metafile: true,
     outfile: 'index.js',
     logLevel: 'silent',
   });
-  return { code: result.outputFiles[0]!.contents, metafile: result.metafile };
+  return { code: result.outputFiles[0]!.contents };
 }

@@ -53,5 +53,3 @@ export const variants = {
     proxyAuth: 'iam-with-master-secret',
   },
 } satisfies Record<string, StackConfig>;
-
-export type VariantName = keyof typeof variants;

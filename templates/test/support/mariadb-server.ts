@@ -78,12 +78,19 @@ export interface MariaDbServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Shell lines that accept only tokens shaped like an RDS IAM token for the connecting user
+ * (`Action=connect`, `DBUser=<PAM_USER>`, a SigV4 signature); each exits 1 on a mismatch. They expect
+ * the token in `$token` and are shared with stricter check scripts (e.g. app/test/support/database.ts).
+ */
+export const TOKEN_SHAPE_CHECKS = `case "$token" in *Action=connect*) ;; *) exit 1 ;; esac
+case "$token" in *"DBUser=$PAM_USER&"*|*"DBUser=$PAM_USER") ;; *) exit 1 ;; esac
+case "$token" in *X-Amz-Signature=*) ;; *) exit 1 ;; esac`;
+
 const DEFAULT_CHECK_SCRIPT = `#!/bin/sh
 # pam_exec expose_authtok: the token arrives on stdin (NUL-terminated, at most 511 bytes).
 token=$(head -c 1024 | tr -d '\\000')
-case "$token" in *Action=connect*) ;; *) exit 1 ;; esac
-case "$token" in *"DBUser=$PAM_USER&"*|*"DBUser=$PAM_USER") ;; *) exit 1 ;; esac
-case "$token" in *X-Amz-Signature=*) ;; *) exit 1 ;; esac
+${TOKEN_SHAPE_CHECKS}
 exit 0
 `;
 

@@ -8,8 +8,6 @@ import type { StackConfig } from '../../src/stack-config.js';
 export interface SynthOptions {
   /** Use the feature flags a new CDK project (and projen's cdk.json) enables. */
   readonly recommendedFlags?: boolean;
-  /** Directory for the cloud assembly. */
-  readonly outdir?: string;
 }
 
 export interface Synthesized {
@@ -18,10 +16,9 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** Builds (without synthesizing) the app exactly as src/main.ts does, for a given config. */
+/** Builds (without synthesizing) the app exactly as src/main.ts does, for a given config: always a fresh app. */
 export function build(config: StackConfig, options: SynthOptions = {}): { app: App; stack: RdsIamStack } {
   const app = new App({
-    outdir: options.outdir,
     context: options.recommendedFlags ? { ...CURRENTLY_RECOMMENDED_FLAGS } : {},
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
@@ -32,10 +29,23 @@ export function build(config: StackConfig, options: SynthOptions = {}): { app: A
   return { app, stack };
 }
 
-/** Builds and synthesizes; synthesis runs the validation plugins, so nag findings throw here. */
+// Synthesis (esbuild bundle + cdk-nag) takes seconds and tests only read the result: share one per
+// config object and flag set within a test file. Tests that add constructs or need an independent
+// synthesis use build().
+const cache = new WeakMap<StackConfig, Map<boolean, Synthesized>>();
+
+/** Builds and synthesizes, cached per config object; synthesis runs the validation plugins, so nag findings throw here. */
 export function synthesize(config: StackConfig, options: SynthOptions = {}): Synthesized {
-  const { app, stack } = build(config, options);
-  return { app, stack, template: Template.fromStack(stack) };
+  const flags = options.recommendedFlags ?? false;
+  const byFlags = cache.get(config) ?? new Map<boolean, Synthesized>();
+  cache.set(config, byFlags);
+  let result = byFlags.get(flags);
+  if (!result) {
+    const { app, stack } = build(config, options);
+    result = { app, stack, template: Template.fromStack(stack) };
+    byFlags.set(flags, result);
+  }
+  return result;
 }
 
 /** Runs AwsSolutionsChecks over the construct tree and returns the unacknowledged findings. */

@@ -47,7 +47,7 @@ function invalid(result: { success: boolean; error?: { issues: readonly z.core.$
   return errorResponse(c, 400, 'invalid_request', 'The request is invalid', details);
 }
 
-export const ITEM_BY_ID_SQL = `SELECT ${COLUMNS} FROM items WHERE id = ?`;
+const ITEM_BY_ID_SQL = `SELECT ${COLUMNS} FROM items WHERE id = ?`;
 
 export function itemRoutes(pool: Pool, queryTimeoutMs: number): Hono<AppEnv> {
   const select = async (id: number) => {

@@ -5,7 +5,7 @@
  * which MySQL 8.4 and MariaDB (tests) both provide, rather than parsing SHOW GRANTS text.
  */
 import mysql from 'mysql2';
-import { grantSchemaPattern, type LiveUser } from './planner.js';
+import { ACCOUNT_HOST, grantSchemaPattern, type LiveUser } from './planner.js';
 import type { SqlConnection } from './sql-connection.js';
 
 interface AccountRow { User: string; plugin: string; authentication_string: string; ssl_type: string }
@@ -15,11 +15,10 @@ export async function readLiveUsers(
   connection: SqlConnection,
   userNames: readonly string[],
   databaseName: string,
-  host = '%',
 ): Promise<LiveUser[]> {
   if (userNames.length === 0) return [];
   const accounts = await connection.query<AccountRow>(
-    mysql.format('SELECT User, plugin, authentication_string, ssl_type FROM mysql.user WHERE Host = ? AND User IN (?)', [host, [...userNames]]),
+    mysql.format('SELECT User, plugin, authentication_string, ssl_type FROM mysql.user WHERE Host = ? AND User IN (?)', [ACCOUNT_HOST, [...userNames]]),
   );
   const privileges = await connection.query<PrivilegeRow>(
     mysql.format('SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES WHERE TABLE_SCHEMA = ?', [
@@ -28,7 +27,7 @@ export async function readLiveUsers(
   );
   return accounts.map((row) => {
     // GRANTEE is rendered as 'user'@'host'; names are validated (no quotes), so an exact match is safe.
-    const grantee = `'${row.User}'@'${host}'`;
+    const grantee = `'${row.User}'@'${ACCOUNT_HOST}'`;
     const mine = privileges.filter((p) => p.GRANTEE === grantee);
     return {
       name: row.User,

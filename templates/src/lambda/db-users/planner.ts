@@ -22,25 +22,21 @@ export interface DesiredUser {
  */
 export type AuthenticationMethod = { readonly kind: 'aws-iam' } | { readonly kind: 'pam'; readonly service: string };
 
-/** Database-level privilege names as MySQL/MariaDB spell them in GRANT and information_schema. */
-export type DatabasePrivilege =
-  | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE'
-  | 'CREATE' | 'ALTER' | 'DROP' | 'INDEX' | 'REFERENCES'
-  | 'CREATE VIEW' | 'SHOW VIEW' | 'TRIGGER'
-  | 'CREATE TEMPORARY TABLES' | 'LOCK TABLES' | 'EXECUTE' | 'CREATE ROUTINE' | 'ALTER ROUTINE'
-  | 'EVENT' | 'DELETE HISTORY';
-
 /**
- * Every database-level privilege this planner may revoke. Anything a live server reports outside this
- * list is never put into SQL; it is reported as `unmanagedPrivileges` instead.
+ * Every database-level privilege this planner may revoke, as MySQL/MariaDB spell them in GRANT and
+ * information_schema. Anything a live server reports outside this list is never put into SQL; it is
+ * reported as `unmanagedPrivileges` instead.
  */
-export const KNOWN_DATABASE_PRIVILEGES: readonly DatabasePrivilege[] = [
+export const KNOWN_DATABASE_PRIVILEGES = [
   'SELECT', 'INSERT', 'UPDATE', 'DELETE',
   'CREATE', 'ALTER', 'DROP', 'INDEX', 'REFERENCES',
   'CREATE VIEW', 'SHOW VIEW', 'TRIGGER',
   'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'CREATE ROUTINE', 'ALTER ROUTINE',
   'EVENT', 'DELETE HISTORY',
-];
+] as const;
+
+/** Database-level privilege names (one of KNOWN_DATABASE_PRIVILEGES). */
+export type DatabasePrivilege = (typeof KNOWN_DATABASE_PRIVILEGES)[number];
 
 const READ_ONLY: readonly DatabasePrivilege[] = ['SELECT'];
 const READ_WRITE: readonly DatabasePrivilege[] = [...READ_ONLY, 'INSERT', 'UPDATE', 'DELETE'];
@@ -66,7 +62,7 @@ export const PRIVILEGES_BY_ACCESS: Readonly<Record<AccessLevel, readonly Databas
   'schema-owner': SCHEMA_OWNER,
 };
 
-/** What the server currently holds for one account `'name'@'<host>'` (read by live-state.ts). */
+/** What the server currently holds for one account `'name'@ACCOUNT_HOST` (read by live-state.ts). */
 export interface LiveUser {
   readonly name: string;
   /** Authentication plugin, e.g. `AWSAuthenticationPlugin` or `pam`. */
@@ -81,12 +77,13 @@ export interface LiveUser {
   readonly grantOption: boolean;
 }
 
+/** Host part of every managed account: connections arrive from RDS Proxy / VPC addresses. */
+export const ACCOUNT_HOST = '%';
+
 export interface PlanOptions {
   /** The application database; grants are made on this schema only. */
   readonly databaseName: string;
   readonly authentication: AuthenticationMethod;
-  /** Host part of every managed account. @default '%' (connections arrive from RDS Proxy / VPC addresses) */
-  readonly host?: string;
   /**
    * Live server state for the users in `previous` and `desired`. When given, the plan reconciles
    * against it (drift, half-applied earlier runs) and an in-sync server yields no statements.
@@ -198,7 +195,6 @@ export function planUserChanges(
   const auth: AuthenticationMethod = options.authentication.kind === 'pam'
     ? { kind: 'pam', service: validatePamService(options.authentication.service) }
     : { kind: 'aws-iam' };
-  const host = options.host ?? '%';
   const previousUsers = validateUsers(previous, 'previous users');
   const desiredUsers = validateUsers(desired, 'desired users');
 
@@ -222,7 +218,7 @@ export function planUserChanges(
       statements.push({
         kind: 'create-user',
         user: user.name,
-        sql: `${mysql.format('CREATE USER IF NOT EXISTS ?@?', [user.name, host])} ${identifiedClause(auth)} REQUIRE SSL`,
+        sql: `${mysql.format('CREATE USER IF NOT EXISTS ?@?', [user.name, ACCOUNT_HOST])} ${identifiedClause(auth)} REQUIRE SSL`,
       });
     } else if (
       current.plugin !== expected.plugin ||
@@ -233,7 +229,7 @@ export function planUserChanges(
       statements.push({
         kind: 'alter-user',
         user: user.name,
-        sql: `${mysql.format('ALTER USER ?@?', [user.name, host])} ${identifiedClause(auth)} REQUIRE SSL`,
+        sql: `${mysql.format('ALTER USER ?@?', [user.name, ACCOUNT_HOST])} ${identifiedClause(auth)} REQUIRE SSL`,
       });
     }
 
@@ -250,21 +246,21 @@ export function planUserChanges(
       statements.push({
         kind: 'grant',
         user: user.name,
-        sql: mysql.format(`GRANT ${privilegeList(toGrant)} ON ??.* TO ?@?`, [schema, user.name, host]),
+        sql: mysql.format(`GRANT ${privilegeList(toGrant)} ON ??.* TO ?@?`, [schema, user.name, ACCOUNT_HOST]),
       });
     }
     if (toRevoke.length > 0) {
       statements.push({
         kind: 'revoke',
         user: user.name,
-        sql: mysql.format(`REVOKE ${privilegeList(toRevoke)} ON ??.* FROM ?@?`, [schema, user.name, host]),
+        sql: mysql.format(`REVOKE ${privilegeList(toRevoke)} ON ??.* FROM ?@?`, [schema, user.name, ACCOUNT_HOST]),
       });
     }
     if (current?.grantOption) {
       statements.push({
         kind: 'revoke',
         user: user.name,
-        sql: mysql.format('REVOKE GRANT OPTION ON ??.* FROM ?@?', [schema, user.name, host]),
+        sql: mysql.format('REVOKE GRANT OPTION ON ??.* FROM ?@?', [schema, user.name, ACCOUNT_HOST]),
       });
     }
 
@@ -278,7 +274,7 @@ export function planUserChanges(
     if (desiredNames.has(user.name)) continue;
     // Only users this resource created (they are in `previous`), and only if they still exist.
     if (!live.has(user.name)) continue;
-    statements.push({ kind: 'drop-user', user: user.name, sql: mysql.format('DROP USER IF EXISTS ?@?', [user.name, host]) });
+    statements.push({ kind: 'drop-user', user: user.name, sql: mysql.format('DROP USER IF EXISTS ?@?', [user.name, ACCOUNT_HOST]) });
     dropped.push(user.name);
   }
 
