@@ -61,6 +61,14 @@ interface StoredConfig {
 export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
   private answers!: StackAnswers;
   private packageManager!: PackageManager;
+  /** Paths the templates wrote: projen's samples for the same paths (README.md) do not replace them. */
+  readonly #ownedPaths = new Set<string>();
+
+  constructor(args: string[], options: RdsIamStackGeneratorOptions) {
+    // The managed files get their own step after the owned files are on disk: a render made on
+    // another thread is then waited for only after Yeoman has written everything else.
+    super(args, options, { customPriorities: [{ priorityName: 'managedFiles', before: 'install' }] });
+  }
 
   async initializing(): Promise<void> {
     if (!this.options.allowNonEmptyTarget) await assertEmptyTarget(this.destinationRoot());
@@ -83,7 +91,6 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   async writing(): Promise<void> {
-    await this.#renderManagedFiles();
     await this.#renderOwnedFiles();
     this.fs.write(
       this.destinationPath('.projenrc.ts'),
@@ -94,6 +101,10 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     );
     const stored: StoredConfig = { generatorVersion: PACKAGE_VERSION, answers: this.answers };
     this.config.set(stored as unknown as Record<string, unknown>);
+  }
+
+  async managedFiles(): Promise<void> {
+    await this.#renderManagedFiles();
   }
 
   async end(): Promise<void> {
@@ -146,7 +157,10 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
     try {
       if (!usable) await renderManagedFiles(request(scratch));
-      this.fs.copy(join(scratch, '**'), this.destinationRoot(), { globOptions: { dot: true } });
+      for (const source of await listFiles(scratch)) {
+        const target = this.destinationPath(relative(scratch, source));
+        if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
+      }
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -156,9 +170,11 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   async #renderOwnedFiles(): Promise<void> {
     const data = templateData(this.answers);
     for (const source of await listFiles(TEMPLATES_DIR)) {
-      const target = this.destinationPath(ownedPath(relative(TEMPLATES_DIR, source)));
-      if (source.endsWith('.ejs')) this.fs.copyTpl(source, target.replace(/\.ejs$/, ''), data);
-      else this.fs.copy(source, target);
+      const template = this.destinationPath(ownedPath(relative(TEMPLATES_DIR, source)));
+      const target = template.replace(/\.ejs$/, '');
+      if (template === target) this.fs.copy(source, target);
+      else this.fs.copyTpl(source, target, data);
+      this.#ownedPaths.add(target);
     }
   }
 

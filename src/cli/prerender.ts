@@ -5,7 +5,7 @@ import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js
 import { PACKAGE_NAME } from '../package-info.js';
 import type { CliArguments } from './args.js';
 import { RENDER_WORKER_AVAILABLE, takeRenderWorker } from './prerender-warm-up.js';
-import { managedFilesRequest, type ManagedFilesRequest } from '../project/render-managed-files.js';
+import { managedFilesRequest, RENDERED, type ManagedFilesRequest } from '../project/render-managed-files.js';
 import type { PackageManager } from '../scaffold/package-manager.js';
 
 export interface Prerendered {
@@ -42,8 +42,9 @@ export async function prerenderManagedFiles(
   worker.postMessage(request);
   const directory = new Promise<string>((resolve, reject) => {
     worker
+      .once('message', (reply) => (reply === RENDERED ? resolve(request.outdir) : reject(new Error(`Unexpected reply from the render worker: ${String(reply)}`))))
       .once('error', reject)
-      .once('exit', (code) => (code === 0 ? resolve(request.outdir) : reject(new Error(`Rendering the managed files failed (exit ${code})`))));
+      .once('exit', (code) => reject(new Error(`Rendering the managed files failed (the worker exited with ${code})`)));
   });
   // The generator awaits it; until then a failure must not count as unhandled.
   directory.catch(() => undefined);

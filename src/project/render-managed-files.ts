@@ -1,5 +1,8 @@
 import type { RdsIamStackProjectOptions } from './rds-iam-stack-project.js';
 
+/** The render worker's reply once the files are written. */
+export const RENDERED = 'rendered';
+
 /** Everything needed to render the managed files; plain data, so it can cross to a worker thread. */
 export type ManagedFilesRequest = RdsIamStackProjectOptions & { readonly outdir: string };
 

@@ -172,6 +172,12 @@ describe('output', () => {
     expect(permissions('.projenrc.ts')).toBe('644');
   });
 
+  test("owned files win over projen's samples for the same path (README.md)", async () => {
+    const result = await runGenerator({ yes: true, name: 'orders' });
+    // projen's render also writes a sample README.md ("# replace this"); the template's is the one kept.
+    expect(readText(result.cwd, 'README.md')).toMatch(/^# orders\n\nMySQL on AWS with no database password/);
+  });
+
   test('.yo-rc.json records the generator version', async () => {
     const result = await runGenerator({ yes: true });
     expect(JSON.parse(readText(result.cwd, '.yo-rc.json'))['create-rds-iam-stack'].generatorVersion).toBe(
