@@ -18,7 +18,7 @@ import {
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/projenrc-source.js';
-import { managedFilesRequest, renderManagedFiles, type ManagedFilesRequest } from '../../src/project/render-managed-files.js';
+import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 
@@ -41,7 +41,7 @@ export interface GeneratorFlags {
   /** The directory to show in "next steps" when the files are written elsewhere first. */
   displayDirectory?: string;
   /** Managed files already rendered (by the CLI, in parallel) for exactly this request. */
-  prerendered?: { readonly request: ManagedFilesRequest; readonly directory: Promise<string> };
+  prerendered?: Prerendered;
   /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
   [flag: string]: unknown;
 }
@@ -103,8 +103,23 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     this.config.set(stored as unknown as Record<string, unknown>);
   }
 
+  /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
   async managedFiles(): Promise<void> {
-    await this.#renderManagedFiles();
+    const { prerendered } = this.options;
+    const request = (outdir: string) =>
+      managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
+    const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
+    const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    try {
+      if (!usable) await renderManagedFiles(request(scratch));
+      for (const source of await listFiles(scratch)) {
+        const target = this.destinationPath(relative(scratch, source));
+        if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
+      }
+    } finally {
+      // A render made ahead of time belongs to the CLI, which removes it.
+      if (!usable) await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   async end(): Promise<void> {
@@ -145,24 +160,6 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
             }),
       });
       given[question.key] = parseAnswer(question.key, reply[question.key]);
-    }
-  }
-
-  /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
-  async #renderManagedFiles(): Promise<void> {
-    const { prerendered } = this.options;
-    const request = (outdir: string) =>
-      managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
-    const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
-    const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
-    try {
-      if (!usable) await renderManagedFiles(request(scratch));
-      for (const source of await listFiles(scratch)) {
-        const target = this.destinationPath(relative(scratch, source));
-        if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
-      }
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
     }
   }
 

@@ -5,14 +5,8 @@ import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js
 import { PACKAGE_NAME } from '../package-info.js';
 import type { CliArguments } from './args.js';
 import { RENDER_WORKER_AVAILABLE, takeRenderWorker } from './prerender-warm-up.js';
-import { managedFilesRequest, RENDERED, type ManagedFilesRequest } from '../project/render-managed-files.js';
+import { managedFilesRequest, RENDERED, type ManagedFilesRequest, type Prerendered } from '../project/render-managed-files.js';
 import type { PackageManager } from '../scaffold/package-manager.js';
-
-export interface Prerendered {
-  readonly request: ManagedFilesRequest;
-  /** Resolves to `request.outdir` once the worker has written the files. */
-  readonly directory: Promise<string>;
-}
 
 /**
  * When no question will be asked, the answers are known before Yeoman has loaded: render the

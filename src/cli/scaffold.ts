@@ -4,7 +4,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { GeneratorFlags } from '../../generators/app/index.js';
 import { PACKAGE_NAME, PACKAGE_ROOT } from '../package-info.js';
 import type { CliArguments } from './args.js';
-import { prerenderManagedFiles, type Prerendered } from './prerender.js';
+import { prerenderManagedFiles } from './prerender.js';
+import type { Prerendered } from '../project/render-managed-files.js';
 import { detectPackageManager, type PackageManager } from '../scaffold/package-manager.js';
 import { assertEmptyTarget } from '../scaffold/target.js';
 

@@ -6,6 +6,13 @@ export const RENDERED = 'rendered';
 /** Everything needed to render the managed files; plain data, so it can cross to a worker thread. */
 export type ManagedFilesRequest = RdsIamStackProjectOptions & { readonly outdir: string };
 
+/** A render started ahead of time (by the CLI, on a worker thread). */
+export interface Prerendered {
+  readonly request: ManagedFilesRequest;
+  /** Resolves to `request.outdir` once the files are written. */
+  readonly directory: Promise<string>;
+}
+
 /** Renders the project type's managed files into `outdir`, without projen's post-synthesis install. */
 export async function renderManagedFiles(request: ManagedFilesRequest): Promise<void> {
   // projen is loaded here, not at start-up: the CLI renders on a worker thread while Yeoman loads.

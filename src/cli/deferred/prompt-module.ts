@@ -4,19 +4,12 @@
  * CLI never asks a question; Inquirer and its prompts (about 40 files, with character-set
  * detection) now load on the first question instead.
  */
-import { realModuleOf } from './real-module.js';
+import { createdOnFirstUse, realModuleOf } from './real-module.js';
 
 type PromptModule = (...args: unknown[]) => unknown;
 const real = realModuleOf<{ createAdapterPromptModule: (parameter: unknown) => PromptModule }>(import.meta.url);
 
 /** A prompt module that becomes the real one (created with the same parameter) on first use. */
 export function createAdapterPromptModule(parameter: unknown): PromptModule {
-  let promptModule: PromptModule | undefined;
-  const target = () => (promptModule ??= real().createAdapterPromptModule(parameter));
-  return new Proxy<PromptModule>(() => undefined, {
-    apply: (_, thisArgument, args) => Reflect.apply(target(), thisArgument, args),
-    get: (_, key) => Reflect.get(target(), key),
-    set: (_, key, value) => Reflect.set(target(), key, value),
-    has: (_, key) => Reflect.has(target(), key),
-  });
+  return createdOnFirstUse(() => real().createAdapterPromptModule(parameter));
 }

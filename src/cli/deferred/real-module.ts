@@ -14,3 +14,23 @@ export function realModuleOf<T>(standInUrl: string): () => T {
     return (loaded ??= createRequire(standInUrl)(fileURLToPath(real)) as T);
   };
 }
+
+/**
+ * An object made by `create` on its first use, standing for it meanwhile: calls, property reads
+ * and writes all reach the made object, and its methods run bound to it (objects that keep their
+ * state in private fields need that).
+ */
+export function createdOnFirstUse<T extends object>(create: () => T): T {
+  let created: T | undefined;
+  const target = () => (created ??= create());
+  // A function as the proxy's target, so that a made function can also be called.
+  return new Proxy((() => undefined) as unknown as T, {
+    apply: (_, thisArgument, args) => Reflect.apply(target() as (...args: unknown[]) => unknown, thisArgument, args),
+    get: (_, key) => {
+      const value: unknown = Reflect.get(target(), key);
+      return typeof value === 'function' ? value.bind(target()) : value;
+    },
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+  });
+}
