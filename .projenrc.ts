@@ -1,10 +1,11 @@
 import { github, javascript, JsonFile, typescript } from 'projen';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
-import { finishRendering, pinned, PINNED_ACTIONS, type PinnedAction } from './src/project/pipeline-workflows.js';
+import { checkout, finishRendering, pinActions, setupNode } from './src/project/pipeline-workflows.js';
 
 /** The versions the generated projects are built on; the project type pins the same ones. */
 const PROJEN_VERSION = '0.103.25';
 const TYPESCRIPT_VERSION = '~5.9.3';
+const WORKFLOW_NODE_VERSION = '24';
 
 const project = new typescript.TypeScriptProject({
   name: 'create-rds-iam-stack',
@@ -15,7 +16,7 @@ const project = new typescript.TypeScriptProject({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '22.18.0',
-  workflowNodeVersion: '24',
+  workflowNodeVersion: WORKFLOW_NODE_VERSION,
   projenrcTs: true,
   runner: typescript.TypeScriptRunner.tsx(),
   typescriptVersion: TYPESCRIPT_VERSION,
@@ -109,7 +110,7 @@ project.gitignore.exclude('*.tgz', '/.tools/', '/test-reports/');
 // This repository's own pipeline: the same command CI runs, on every pull request and on main,
 // hardened like the generated projects' workflows (pinned actions, least permissions).
 const gh = project.github!;
-for (const action of Object.keys(PINNED_ACTIONS) as PinnedAction[]) gh.actions.set(action, pinned(action));
+pinActions(gh);
 const build = new github.GithubWorkflow(gh, 'build', {
   limitConcurrency: true,
   concurrencyOptions: { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true },
@@ -123,8 +124,8 @@ build.addJobs({
     timeoutMinutes: 60,
     env: { CI: 'true' },
     steps: [
-      { name: 'Checkout', uses: pinned('actions/checkout'), with: { 'persist-credentials': false } },
-      { name: 'Set up Node.js', uses: pinned('actions/setup-node'), with: { 'node-version': '24' } },
+      checkout(),
+      setupNode(WORKFLOW_NODE_VERSION),
       {
         // The database tests start MariaDB and register a PAM service in /etc/pam.d: root.
         name: 'Run the README test commands',

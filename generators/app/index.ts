@@ -64,7 +64,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   /** Paths the templates wrote: projen's samples for the same paths (README.md) do not replace them. */
   readonly #ownedPaths = new Set<string>();
 
-  constructor(args: string[], options: RdsIamStackGeneratorOptions) {
+  constructor(args?: string[], options?: RdsIamStackGeneratorOptions) {
     // The managed files get their own step after the owned files are on disk: a render made on
     // another thread is then waited for only after Yeoman has written everything else.
     super(args, options, { customPriorities: [{ priorityName: 'managedFiles', before: 'install' }] });

@@ -27,14 +27,19 @@ export function pinned(action: PinnedAction): string {
   return `${action}@${PINNED_ACTIONS[action].sha}`;
 }
 
-/** Options of the generated pipeline, beyond the answers. */
-export interface PipelineWorkflowsOptions {
-  /** GitHub deployment environment of the deploy and destroy jobs (the deploy role trusts only it). @default 'production' */
-  readonly environment?: string;
-  /** Where the service's container build lives. @default 'app' */
-  readonly appDirectory?: string;
-  /** checkov version the pull-request workflow runs (PyPI). @default the version this package validates with */
-  readonly checkovVersion?: string;
+/** Pins the actions projen's own workflows (upgrade) take from `gh.actions` the same way. */
+export function pinActions(gh: github.GitHub): void {
+  for (const action of Object.keys(PINNED_ACTIONS) as PinnedAction[]) gh.actions.set(action, pinned(action));
+}
+
+/** A checkout that does not keep the token. */
+export function checkout(): github.workflows.JobStep {
+  return { name: 'Checkout', uses: pinned('actions/checkout'), with: { 'persist-credentials': false } };
+}
+
+/** setup-node with a Node.js version and, optionally, npm's cache. */
+export function setupNode(nodeVersion: string, cache?: 'npm'): github.workflows.JobStep {
+  return { name: 'Set up Node.js', uses: pinned('actions/setup-node'), with: { 'node-version': nodeVersion, ...(cache && { cache }) } };
 }
 
 const RUNNER = ['ubuntu-24.04'];
@@ -47,8 +52,12 @@ const IMAGE_PLATFORM = 'linux/arm64';
 const IMAGE_TAG_PARAMETER = 'ImageTag';
 const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
 /** The checkov release this package's own template checks pass with. */
-export const CHECKOV_VERSION = '3.3.30';
+const CHECKOV_VERSION = '3.3.30';
 const BRANCH = 'main';
+/** GitHub deployment environment of the deploy and destroy jobs (the deploy role trusts only it). */
+const ENVIRONMENT = 'production';
+/** Where the service's container build lives. */
+const APP_DIRECTORY = 'app';
 /** Repository variables the workflows read (set once, see the generated README). */
 const VARS = {
   accountId: '${{ vars.AWS_ACCOUNT_ID }}',
@@ -61,7 +70,7 @@ export const DIFF_COMMENT_MARKER = '<!-- cdk-diff -->';
 /**
  * The generated repository's GitHub Actions pipeline, rendered (managed) by the project type:
  *
- * - `pull-request.yml`: install, lint, the full test suite (MariaDB + root for the PAM token tests),
+ * - `pull-request.yml`: install, the full test suite with eslint (MariaDB + root for the PAM token tests),
  *   synth with cdk-nag, checkov on cdk.out, the container build with a Trivy scan, and `cdk diff`
  *   with the read-only diff role, posted as one pull-request comment that later runs update.
  * - `deploy.yml` (push to main): image build and push (tag = commit SHA), `cdk deploy` with the deploy
@@ -74,40 +83,24 @@ export const DIFF_COMMENT_MARKER = '<!-- cdk-diff -->';
  * reach scripts through `env:`), checkouts that do not keep the token.
  */
 export class PipelineWorkflows extends Component {
-  public readonly pullRequest: github.GithubWorkflow;
-  /** Set when the answers name a GitHub repository (the roles trust only it). */
-  public readonly deploy?: github.GithubWorkflow;
-  public readonly destroy?: github.GithubWorkflow;
-
   private readonly stackName: string;
   private readonly region: string;
-  private readonly environment: string;
-  private readonly appDirectory: string;
-  private readonly checkovVersion: string;
 
-  constructor(
-    app: awscdk.AwsCdkTypeScriptApp,
-    answers: StackAnswers,
-    options: PipelineWorkflowsOptions = {},
-  ) {
+  constructor(app: awscdk.AwsCdkTypeScriptApp, answers: StackAnswers) {
     super(app);
     const gh = app.github;
     if (!gh) throw new Error('PipelineWorkflows needs the project to have GitHub enabled');
     this.stackName = stackNameOf(answers.name);
     this.region = answers.region;
-    this.environment = options.environment ?? 'production';
-    this.appDirectory = options.appDirectory ?? 'app';
-    this.checkovVersion = options.checkovVersion ?? CHECKOV_VERSION;
     const deploys = answers.githubRepository !== undefined;
 
-    // projen's own workflows (upgrade) take their actions from here: pin them the same way.
-    for (const action of Object.keys(PINNED_ACTIONS) as PinnedAction[]) gh.actions.set(action, pinned(action));
+    pinActions(gh);
 
     // Without a repository there is no OIDC trust: the pull-request checks only, no AWS access.
-    this.pullRequest = this.renderPullRequest(gh, deploys);
+    this.renderPullRequest(gh, deploys);
     if (deploys) {
-      this.deploy = this.renderDeploy(gh);
-      this.destroy = this.renderDestroy(gh);
+      this.renderDeploy(gh);
+      this.renderDestroy(gh);
     }
     this.hardenUpgradeWorkflow(gh);
 
@@ -116,7 +109,7 @@ export class PipelineWorkflows extends Component {
 
   // ---------------------------------------------------------------- pull request
 
-  private renderPullRequest(gh: github.GitHub, withDiff: boolean): github.GithubWorkflow {
+  private renderPullRequest(gh: github.GitHub, withDiff: boolean): void {
     const wf = new github.GithubWorkflow(gh, 'pull-request', {
       limitConcurrency: true,
       concurrencyOptions: { group: '${{ github.workflow }}-${{ github.event.pull_request.number }}', cancelInProgress: true },
@@ -136,7 +129,6 @@ export class PipelineWorkflows extends Component {
             name: 'Managed files are up to date',
             run: ['npx projen', 'git diff --exit-code || { echo "::error::Run npx projen and commit the result."; exit 1; }'].join('\n'),
           },
-          { name: 'Lint', run: 'npx projen eslint' },
           {
             // The database tests start MariaDB and register a PAM service in /etc/pam.d: root.
             name: 'Install MariaDB (database tests)',
@@ -149,7 +141,7 @@ export class PipelineWorkflows extends Component {
           { name: 'Synth (cdk-nag)', run: 'npx projen synth:silent' },
           {
             name: 'checkov on cdk.out',
-            env: { CHECKOV_VERSION: this.checkovVersion },
+            env: { CHECKOV_VERSION },
             run: [
               'pipx run --spec "checkov==${CHECKOV_VERSION}" checkov --directory cdk.out --framework cloudformation \\',
               '  --compact --quiet --skip-download',
@@ -173,7 +165,7 @@ export class PipelineWorkflows extends Component {
           armEmulation(),
           {
             name: 'Build the image',
-            env: { APP_DIR: this.appDirectory, PLATFORM: IMAGE_PLATFORM },
+            env: { APP_DIR: APP_DIRECTORY, PLATFORM: IMAGE_PLATFORM },
             run: 'docker build --pull --platform "$PLATFORM" --tag "$IMAGE" "$APP_DIR"',
           },
           {
@@ -191,7 +183,6 @@ export class PipelineWorkflows extends Component {
       },
     });
     if (withDiff) wf.addJobs(this.diffJobs());
-    return wf;
   }
 
   /** `cdk diff` with the read-only role, and the one job that may comment on the pull request. */
@@ -275,24 +266,24 @@ export class PipelineWorkflows extends Component {
 
   // ---------------------------------------------------------------- deploy
 
-  private renderDeploy(gh: github.GitHub): github.GithubWorkflow {
+  private renderDeploy(gh: github.GitHub): void {
     const wf = new github.GithubWorkflow(gh, 'deploy', {
       limitConcurrency: true,
       // One deployment at a time; a newer push waits instead of cancelling one half-way.
-      concurrencyOptions: { group: `deploy-${this.environment}`, cancelInProgress: false },
+      concurrencyOptions: { group: `deploy-${ENVIRONMENT}`, cancelInProgress: false },
     });
     wf.on({ push: { branches: [BRANCH] } });
     wf.addJobs({
       deploy: {
         name: `Deploy ${this.stackName}`,
         runsOn: RUNNER,
-        environment: this.environment,
+        environment: ENVIRONMENT,
         permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
         timeoutMinutes: 90,
         env: {
           STACK: this.stackName,
           IMAGE_REPOSITORY: imageRepositoryOf(this.stackName),
-          APP_DIR: this.appDirectory,
+          APP_DIR: APP_DIRECTORY,
           PLATFORM: IMAGE_PLATFORM,
           AWS_ACCOUNT_ID: VARS.accountId,
         },
@@ -381,16 +372,15 @@ export class PipelineWorkflows extends Component {
         ],
       },
     });
-    return wf;
   }
 
   // ---------------------------------------------------------------- destroy
 
-  private renderDestroy(gh: github.GitHub): github.GithubWorkflow {
+  private renderDestroy(gh: github.GitHub): void {
     const wf = new github.GithubWorkflow(gh, 'destroy', {
       limitConcurrency: true,
       // Never at the same time as a deployment.
-      concurrencyOptions: { group: `deploy-${this.environment}`, cancelInProgress: false },
+      concurrencyOptions: { group: `deploy-${ENVIRONMENT}`, cancelInProgress: false },
     });
     wf.on({
       workflowDispatch: {
@@ -420,8 +410,8 @@ export class PipelineWorkflows extends Component {
               '  echo "::error::Refusing to destroy: the typed name does not match the stack name."',
               '  exit 1',
               'fi',
-              'if [ "$GITHUB_REF" != "refs/heads/main" ]; then',
-              '  echo "::error::Refusing to destroy from a ref other than main."',
+              `if [ "$GITHUB_REF" != "refs/heads/${BRANCH}" ]; then`,
+              `  echo "::error::Refusing to destroy from a ref other than ${BRANCH}."`,
               '  exit 1',
               'fi',
             ].join('\n'),
@@ -433,7 +423,7 @@ export class PipelineWorkflows extends Component {
         needs: ['confirm'],
         runsOn: RUNNER,
         // Same protected environment as deploys: its reviewers approve the destroy too.
-        environment: this.environment,
+        environment: ENVIRONMENT,
         permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
         timeoutMinutes: 90,
         env: { STACK: this.stackName, AWS_ACCOUNT_ID: VARS.accountId },
@@ -450,7 +440,6 @@ export class PipelineWorkflows extends Component {
         ],
       },
     });
-    return wf;
   }
 
   // ---------------------------------------------------------------- upgrade
@@ -536,16 +525,13 @@ function armEmulation(): github.workflows.JobStep {
   return { name: 'Set up QEMU (arm64 emulation)', uses: pinned('docker/setup-qemu-action'), with: { platforms: 'arm64' } };
 }
 
-function checkout(): github.workflows.JobStep {
-  return { name: 'Checkout', uses: pinned('actions/checkout'), with: { 'persist-credentials': false } };
-}
-
 /** Why a job holds a permission (zizmor asks for the reason next to it). */
 const PERMISSION_REASONS: Record<string, string> = {
   'contents: read': 'check out the repository',
   'id-token: write': 'OIDC token, exchanged for a one-hour AWS role session',
   'pull-requests: write': 'create or update the one diff comment',
 };
+const PERMISSION_LINE = new RegExp(`^(\\s+)(${Object.keys(PERMISSION_REASONS).join('|')})$`, 'gm');
 
 /**
  * Post-processes the rendered YAML of a workflow, for what projen's renderer cannot express:
@@ -560,7 +546,7 @@ export function finishRendering(workflow: github.GithubWorkflow): void {
   file.synthesizeContent = (resolver: IResolver) => {
     const text = render(resolver);
     return text
-      ?.replace(/^(\s+)(contents: read|id-token: write|pull-requests: write)$/gm, (_line, indent: string, permission: string) =>
+      ?.replace(PERMISSION_LINE, (_line, indent: string, permission: string) =>
         `${indent}${permission} # ${PERMISSION_REASONS[permission]}`)
       .replace(/^jobs:$/m, (jobs) => (/^permissions:/m.test(text) ? jobs : `permissions: {}\n${jobs}`))
       .replace(/^(\s*(?:- )?uses: )([\w.-]+\/[\w./-]+)@([0-9a-f]{40})[ \t]*$/gm, (_line, prefix: string, action: string, sha: string) => {

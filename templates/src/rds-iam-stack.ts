@@ -43,7 +43,8 @@ export class RdsIamStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.config = config;
-    if (!config.databaseUsers.some((u) => u.name === config.appUser)) {
+    const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
+    if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
     }
 
@@ -118,7 +119,7 @@ export class RdsIamStack extends Stack {
 
     // Migrations need DDL: they run as a schema-owner user. If the app user is one, the service migrates
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
-    const appUserIsSchemaOwner = config.databaseUsers.some((u) => u.name === config.appUser && u.access === 'schema-owner');
+    const appUserIsSchemaOwner = appUser.access === 'schema-owner';
     const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
     const names = deploymentNames(config.stackName);
     let migration: ServiceProps['migration'];
@@ -129,12 +130,11 @@ export class RdsIamStack extends Stack {
         assumedBy: this.ecsTasksOfThisAccount(),
       });
       this.database.grantProxyConnect(migrationRole, migrationUser);
-      migration = { taskRole: migrationRole, user: migrationUser, family: names.migrationFamily, rolePath: names.migrationRolePath };
+      migration = { taskRole: migrationRole, user: migrationUser };
     }
 
     this.service = new Service(this, 'Service', {
-      repositoryName: names.imageRepository,
-      clusterName: names.cluster,
+      names,
       migration,
       vpc: this.network.vpc,
       taskSubnets: this.network.appSubnets,

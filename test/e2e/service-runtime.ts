@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { run } from '../support/commands.js';
 
 /**
@@ -14,18 +15,12 @@ export function assembleRuntimeStage(appDir: string, workDir: string, env: NodeJ
   const runtime = join(workDir, 'app-runtime');
   mkdirSync(runtime);
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(appDir, file), join(runtime, file));
+  // The Dockerfile's flags, but `npm install`: it keeps the locked versions, and unlike `npm ci` it accepts
+  // a lockfile without other platforms' optional packages (e.g. @unrs/resolver-binding-*), which a
+  // registry mirror may lack (see tools/dev).
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runtime, env });
   cpSync(join(appDir, 'dist'), join(runtime, 'dist'), { recursive: true });
   return runtime;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface RuntimeProbe {
@@ -40,13 +35,12 @@ export interface RuntimeProbe {
  * endpoint that does not resolve), probes `/healthz` and `/readyz`, then stops it with SIGTERM.
  */
 export async function probeRuntime(runtimeDir: string, env: NodeJS.ProcessEnv): Promise<RuntimeProbe> {
-  const port = await freePort();
   const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: runtimeDir,
     env: {
       PATH: env.PATH,
       NODE_ENV: 'production',
-      PORT: String(port),
+      PORT: '0', // the service picks a free port and logs it
       HOST: '127.0.0.1',
       DB_HOST: 'proxy.invalid',
       DB_PORT: '3306',
@@ -62,8 +56,8 @@ export async function probeRuntime(runtimeDir: string, env: NodeJS.ProcessEnv): 
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const url = `http://127.0.0.1:${port}`;
-    const healthz = await poll(`${url}/healthz`);
+    const url = `http://127.0.0.1:${await listeningPort(child.stdout, exited, () => output)}`;
+    const healthz = (await fetch(`${url}/healthz`)).status;
     const readyz = (await fetch(`${url}/readyz`)).status;
     child.kill('SIGTERM');
     return { healthz, readyz, exitCode: await exited, output };
@@ -72,13 +66,21 @@ export async function probeRuntime(runtimeDir: string, env: NodeJS.ProcessEnv): 
   }
 }
 
-async function poll(url: string): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      return (await fetch(url)).status;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${url} did not answer within 10 s`);
+/** The port of the service's `listening` log line; fails if the service exits first or takes over 10 s. */
+function listeningPort(stdout: Readable, exited: Promise<number | null>, output: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`the service ${why} before logging 'listening':\n${output()}`));
+    };
+    const timer = setTimeout(() => fail('took over 10 s'), 10_000);
+    void exited.then((code) => fail(`exited with ${code}`));
+    createInterface({ input: stdout }).on('line', (line) => {
+      const port = line.includes('"msg":"listening"') ? /"port":(\d+)/.exec(line)?.[1] : undefined;
+      if (port) {
+        clearTimeout(timer);
+        resolve(Number(port));
+      }
+    });
+  });
 }

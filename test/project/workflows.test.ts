@@ -1,18 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
-import { parseAnswers, withDefaults } from '../../src/answers/index.js';
-import { RdsIamStackProject } from '../../src/project/index.js';
 import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
+import { newProject } from '../support/project.js';
 
-/** projen's Testing.synth removes its outdir: each project gets a fresh one. */
+/** The workflows of a project with a GitHub repository, by file name. */
 function workflows(overrides: Record<string, unknown> = {}): Record<string, string> {
-  const answers = parseAnswers(withDefaults({ name: 'orders-db', githubRepository: 'acme/orders', ...overrides }));
-  const project = new RdsIamStackProject({ ...answers, outdir: mkdtempSync(join(tmpdir(), 'workflows-')) });
-  const output = Testing.synth(project);
+  const output = Testing.synth(newProject({ githubRepository: 'acme/orders', ...overrides }));
   return Object.fromEntries(
     Object.entries(output)
       .filter(([path]) => path.startsWith('.github/workflows/'))
@@ -139,9 +133,7 @@ describe('generated workflows', () => {
   });
 
   test('without a GitHub repository: pull-request checks and upgrades only, no AWS access', () => {
-    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
-    const project = new RdsIamStackProject({ ...answers, outdir: mkdtempSync(join(tmpdir(), 'workflows-')) });
-    const output = Testing.synth(project);
+    const output = Testing.synth(newProject());
     const names = Object.keys(output).filter((path) => path.startsWith('.github/workflows/'));
     expect(names.sort()).toEqual(['.github/workflows/pull-request.yml', '.github/workflows/upgrade.yml']);
     const pr = output['.github/workflows/pull-request.yml'] as string;

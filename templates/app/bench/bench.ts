@@ -12,10 +12,8 @@ import { createApp } from '../src/app.js';
 import { createIamPool, poolOptions, type Pool } from '../src/db.js';
 import { IamTokenCache, rdsTokenSigner } from '../src/iam-token-cache.js';
 import { createLogger } from '../src/logger.js';
-import { migrate } from '../src/migrations.js';
-import { APP_USER, DATABASE, MIGRATION_USER, startTestDatabase } from '../test/support/database.js';
+import { APP_USER, DATABASE, startTestDatabase } from '../test/support/database.js';
 import { serveApp } from '../test/support/http.js';
-import { connectDatabase } from '../src/runtime.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -25,10 +23,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const silent = createLogger('silent');
 const db = await startTestDatabase();
 try {
-  const migrator = connectDatabase(db.config(MIGRATION_USER), silent);
-  await migrate(migrator.pool, silent);
-  await migrator.pool.query("INSERT INTO items (name, description, created_at, updated_at) VALUES ('bench', 'a row to read', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))");
-  await migrator.pool.end();
+  await db.migrate(silent);
+  await db.server.adminQuery(`INSERT INTO ${DATABASE}.items (name, description, created_at, updated_at) VALUES ('bench', 'a row to read', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`);
 
   // The plain pool's user: same grants, password auth (only here, for comparison).
   const password = `bench-${Math.random().toString(36).slice(2)}`;

@@ -45,8 +45,8 @@ export class IamTokenCache {
   constructor(private readonly options: IamTokenCacheOptions) {
     const validity = options.validityMs ?? TOKEN_VALIDITY_MS;
     const margin = Math.min(options.safetyMarginMs ?? 2 * 60_000, validity / 2);
-    this.refreshAfterMs = Math.min(options.refreshAfterMs ?? 10 * 60_000, validity - margin);
     this.usableForMs = validity - margin;
+    this.refreshAfterMs = Math.min(options.refreshAfterMs ?? 10 * 60_000, this.usableForMs);
     this.now = options.now ?? Date.now;
   }
 
@@ -65,7 +65,7 @@ export class IamTokenCache {
   }
 
   /** Signs a new token; concurrent callers share one signing call. */
-  public refresh(): Promise<string> {
+  private refresh(): Promise<string> {
     this.inFlight ??= (async () => {
       // Age counts from before signing: the token's X-Amz-Date is never older than this.
       const signedAt = this.now();
@@ -95,6 +95,6 @@ export interface RdsTokenTarget {
  * (the ECS task role in AWS; environment variables locally).
  */
 export function rdsTokenSigner(target: RdsTokenTarget): () => Promise<string> {
-  const signer = new Signer({ hostname: target.hostname, port: target.port, username: target.username, region: target.region });
+  const signer = new Signer(target);
   return () => signer.getAuthToken();
 }

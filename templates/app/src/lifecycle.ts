@@ -19,10 +19,9 @@ export interface ShutdownOptions {
   readonly drainDelayMs: number;
 }
 
-/** Returns the shutdown function (idempotent) after wiring it to SIGTERM and SIGINT. */
-export function installGracefulShutdown(options: ShutdownOptions): (signal: string) => Promise<void> {
+/** Wires the shutdown (run once, whichever signal comes first) to SIGTERM and SIGINT. */
+export function installGracefulShutdown(options: ShutdownOptions): void {
   const { server, pool, logger, lifecycle } = options;
-  const exit = (code: number) => process.exit(code);
   let shutdown: Promise<void> | undefined;
 
   const run = async (signal: string): Promise<void> => {
@@ -31,7 +30,7 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
     const deadline = setTimeout(() => {
       logger.error({ timeoutMs: options.timeoutMs }, 'shutdown deadline reached; closing remaining connections');
       server.closeAllConnections();
-      exit(1);
+      process.exit(1);
     }, options.timeoutMs);
     deadline.unref();
     if (options.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
@@ -47,11 +46,10 @@ export function installGracefulShutdown(options: ShutdownOptions): (signal: stri
     await pool.end().catch((error: unknown) => logger.warn({ err: error }, 'pool did not close cleanly'));
     clearTimeout(deadline);
     logger.info('shutdown complete');
-    exit(0);
+    process.exit(0);
   };
 
   const trigger = (signal: string): Promise<void> => (shutdown ??= run(signal));
   process.once('SIGTERM', () => void trigger('SIGTERM'));
   process.once('SIGINT', () => void trigger('SIGINT'));
-  return trigger;
 }

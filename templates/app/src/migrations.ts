@@ -35,8 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
 const LOCK_NAME = 'app.schema_migrations';
 
-export async function migrate(pool: Pool, logger: Logger, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  const versions = migrations.map((m) => m.version);
+export async function migrate(pool: Pool, logger: Logger): Promise<void> {
+  const versions = MIGRATIONS.map((m) => m.version);
   if (versions.some((v, i) => i > 0 && v <= versions[i - 1]!)) {
     throw new Error('Migration versions must be strictly increasing');
   }
@@ -54,7 +54,7 @@ export async function migrate(pool: Pool, logger: Logger, migrations: readonly M
       const [rows] = await connection.query<import('mysql2').RowDataPacket[]>('SELECT version FROM schema_migrations');
       const applied = new Set(rows.map((r) => Number(r.version)));
       const done: number[] = [];
-      for (const migration of migrations) {
+      for (const migration of MIGRATIONS) {
         if (applied.has(migration.version)) continue;
         logger.info({ migration: migration.version, name: migration.name }, 'applying migration');
         for (const statement of migration.statements) {
@@ -66,8 +66,7 @@ export async function migrate(pool: Pool, logger: Logger, migrations: readonly M
         ]);
         done.push(migration.version);
       }
-      logger.info({ applied: done, total: migrations.length }, 'migrations up to date');
-      return done;
+      logger.info({ applied: done, total: MIGRATIONS.length }, 'migrations up to date');
     } finally {
       await connection.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]).catch(() => undefined);
     }

@@ -3,6 +3,7 @@ import type { AppConfig } from './config.js';
 import { createIamPool, type Pool } from './db.js';
 import { IamTokenCache, rdsTokenSigner } from './iam-token-cache.js';
 import type { Logger } from './logger.js';
+import { migrate } from './migrations.js';
 
 export interface Database {
   readonly pool: Pool;
@@ -25,4 +26,17 @@ export function connectDatabase(config: AppConfig, logger: Logger, sign = rdsTok
   pool.pool.on('error', (error: unknown) => logger.warn({ err: error }, 'database pool error'));
   pool.pool.on('connection', () => logger.debug({ signatures: tokens.signatures }, 'new database connection'));
   return { pool, tokens };
+}
+
+/**
+ * Applies pending migrations as `config.db.user` (a schema-owner user) on a pool of its own, then closes
+ * it. One connection is enough: the migration lock (GET_LOCK) is per session, so the run holds one throughout.
+ */
+export async function migrateWith(config: AppConfig, logger: Logger): Promise<void> {
+  const { pool } = connectDatabase({ ...config, db: { ...config.db, pool: { ...config.db.pool, connectionLimit: 1, maxIdle: 0 } } }, logger);
+  try {
+    await migrate(pool, logger);
+  } finally {
+    await pool.end();
+  }
 }

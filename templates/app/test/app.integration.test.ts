@@ -7,9 +7,8 @@ import mysql from 'mysql2/promise';
 import { createApp } from '../src/app.js';
 import { createIamPool, tlsOptions, type Pool } from '../src/db.js';
 import { IamTokenCache, rdsTokenSigner } from '../src/iam-token-cache.js';
-import { migrate } from '../src/migrations.js';
 import { connectDatabase } from '../src/runtime.js';
-import { APP_USER, MIGRATION_USER, startTestDatabase, type TestDatabase } from './support/database.js';
+import { APP_USER, startTestDatabase, type TestDatabase } from './support/database.js';
 import { memoryLogger, serveApp, type Served } from './support/http.js';
 
 jest.setTimeout(60_000);
@@ -23,9 +22,7 @@ const logs = memoryLogger();
 beforeAll(async () => {
   db = await startTestDatabase();
   // Migrations run as the schema owner, also through the token path.
-  const migrator = connectDatabase(db.config(MIGRATION_USER), logs.logger);
-  await migrate(migrator.pool, logs.logger);
-  await migrator.pool.end();
+  await db.migrate(logs.logger);
   ({ pool, tokens } = connectDatabase(db.config(APP_USER), logs.logger));
   served = await serveApp(createApp({ pool, logger: logs.logger }));
 });

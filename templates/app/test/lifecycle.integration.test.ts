@@ -4,9 +4,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import mysql from 'mysql2/promise';
 import { createApp } from '../src/app.js';
-import { migrate } from '../src/migrations.js';
 import { connectDatabase } from '../src/runtime.js';
-import { APP_USER, DATABASE, MIGRATION_USER, startTestDatabase, type TestDatabase } from './support/database.js';
+import { APP_USER, DATABASE, startTestDatabase, type TestDatabase } from './support/database.js';
 import { memoryLogger, serveApp } from './support/http.js';
 
 jest.setTimeout(90_000);
@@ -15,9 +14,7 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  const { pool } = connectDatabase(db.config(MIGRATION_USER), memoryLogger().logger);
-  await migrate(pool, memoryLogger().logger);
-  await pool.end();
+  await db.migrate();
 });
 afterAll(async () => db?.stop());
 

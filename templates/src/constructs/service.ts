@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Duration, Fn, type IResolvable, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -10,27 +10,33 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import type { DeploymentNames } from '../naming.js';
 
 /** Port the container listens on (app/: PORT). */
-export const CONTAINER_PORT = 8080;
+const CONTAINER_PORT = 8080;
 
 /** Name of the CloudFormation parameter that selects the image tag (logical id kept stable for `--parameters`). */
-export const IMAGE_TAG_PARAMETER = 'ImageTag';
+const IMAGE_TAG_PARAMETER = 'ImageTag';
 
 /**
  * Name of the parameter that selects the migration task's image. The pipeline sets it first, runs
  * the migrations, and only then sets `ImageTag`: new code never meets an old schema.
  */
-export const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
+const MIGRATION_IMAGE_TAG_PARAMETER = 'MigrationImageTag';
 
 /** Key prefix of the ALB access logs in the bucket. */
-export const ACCESS_LOG_PREFIX = 'alb';
+const ACCESS_LOG_PREFIX = 'alb';
+
+/** Both task definitions: ARM64 (Graviton) Linux, the platform the pipeline builds the image for. */
+const RUNTIME_PLATFORM: ecs.RuntimePlatform = { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX };
 
 export interface ServiceProps {
-  /** Name of the image repository; the CI-access stack grants pushes to exactly this name. */
-  readonly repositoryName: string;
-  /** Name of the ECS cluster; the CI-access stack allows the migration task to run in exactly this one. */
-  readonly clusterName: string;
+  /**
+   * Fixed names (`naming.ts`) the CI-access stack grants access to: the image repository (pushes),
+   * the cluster, and the migration task's family and IAM role path (the deploy role may run exactly
+   * that task there and pass only roles under that path).
+   */
+  readonly names: DeploymentNames;
   /** VPC of the service. */
   readonly vpc: ec2.IVpc;
   /** Private subnets (egress through NAT) for the tasks, one per AZ. */
@@ -52,17 +58,14 @@ export interface ServiceProps {
   /**
    * A one-off task definition that runs the schema migrations (`node dist/migrate.js`) as a
    * schema-owner database user with its own role. Run it before rolling out an image that needs
-   * them (`aws ecs run-task`, see the README). Omit when no schema-owner user is configured.
+   * them (`aws ecs run-task`, see the README). Its family and its execution role's IAM path come
+   * from `names`. Omit when no schema-owner user is configured.
    */
   readonly migration?: {
     /** Role holding `rds-db:connect` as `user` (only). */
     readonly taskRole: iam.IRole;
     /** The schema-owner database user the migrations run as. */
     readonly user: string;
-    /** Task definition family (fixed, so the deploy role may run exactly this task). */
-    readonly family: string;
-    /** IAM path of the task's execution role (the deploy role may pass only roles under it). */
-    readonly rolePath: string;
   };
   /**
    * Running tasks once an image exists, spread over the AZs. At least 2.
@@ -127,7 +130,7 @@ export class Service extends Construct {
     }
 
     this.repository = new ecr.Repository(this, 'Repository', {
-      repositoryName: props.repositoryName,
+      repositoryName: props.names.imageRepository,
       imageScanOnPush: true,
       imageTagMutability: ecr.TagMutability.IMMUTABLE,
       encryption: ecr.RepositoryEncryption.KMS,
@@ -138,20 +141,18 @@ export class Service extends Construct {
       ],
     });
 
-    this.imageTag = new CfnParameter(this, 'ImageTag', {
-      type: 'String',
-      default: '',
-      allowedPattern: '^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
-      description: 'Tag of the app image in the ECR repository. Empty until the first image is pushed: the service then runs 0 tasks.',
-    });
-    this.imageTag.overrideLogicalId(IMAGE_TAG_PARAMETER);
-    const hasImage = new CfnCondition(this, 'HasImage', { expression: Fn.conditionNot(Fn.conditionEquals(this.imageTag.valueAsString, '')) });
-    const whenImage = (value: number | string, otherwise: number | string) => Fn.conditionIf(hasImage.logicalId, value, otherwise);
+    const image = this.imageTagParameter(
+      IMAGE_TAG_PARAMETER,
+      'HasImage',
+      'Tag of the app image in the ECR repository. Empty until the first image is pushed: the service then runs 0 tasks.',
+    );
+    this.imageTag = image.parameter;
     // Any syntactically valid tag keeps the task definition valid while no task runs.
-    const tag = Token.asString(whenImage(this.imageTag.valueAsString, 'no-image-yet'));
+    const tag = Token.asString(image.ifSet(this.imageTag.valueAsString, 'no-image-yet'));
+    const taskCount = Token.asNumber(image.ifSet(desiredCount, 0));
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
-      clusterName: props.clusterName,
+      clusterName: props.names.cluster,
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
@@ -166,7 +167,7 @@ export class Service extends Construct {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
       taskRole: props.taskRole,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      runtimePlatform: RUNTIME_PLATFORM,
     });
     const container = this.taskDefinition.addContainer('app', {
       image: ecs.ContainerImage.fromEcrRepository(this.repository, tag),
@@ -199,28 +200,23 @@ export class Service extends Construct {
     });
 
     if (props.migration) {
-      const migrationImageTag = new CfnParameter(this, 'MigrationImageTag', {
-        type: 'String',
-        default: '',
-        allowedPattern: this.imageTag.allowedPattern,
-        description: 'Tag of the image the migration task runs. Empty: the ImageTag image.',
-      });
-      migrationImageTag.overrideLogicalId(MIGRATION_IMAGE_TAG_PARAMETER);
-      const hasMigrationImage = new CfnCondition(this, 'HasMigrationImage', {
-        expression: Fn.conditionNot(Fn.conditionEquals(migrationImageTag.valueAsString, '')),
-      });
-      const migrationTag = Token.asString(Fn.conditionIf(hasMigrationImage.logicalId, migrationImageTag.valueAsString, tag));
+      const migrationImage = this.imageTagParameter(
+        MIGRATION_IMAGE_TAG_PARAMETER,
+        'HasMigrationImage',
+        'Tag of the image the migration task runs. Empty: the ImageTag image.',
+      );
+      const migrationTag = Token.asString(migrationImage.ifSet(migrationImage.parameter.valueAsString, tag));
       this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', {
-        family: props.migration.family,
+        family: props.names.migrationFamily,
         cpu: 256,
         memoryLimitMiB: 512,
         taskRole: props.migration.taskRole,
         executionRole: new iam.Role(this, 'MigrationExecutionRole', {
           description: 'Pulls the migration image and writes its logs',
-          path: props.migration.rolePath,
+          path: props.names.migrationRolePath,
           assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
         }),
-        runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+        runtimePlatform: RUNTIME_PLATFORM,
       });
       this.migrationTaskDefinition.addContainer('migrate', {
         image: ecs.ContainerImage.fromEcrRepository(this.repository, migrationTag),
@@ -252,7 +248,7 @@ export class Service extends Construct {
       vpcSubnets: props.taskSubnets,
       securityGroups: [taskSecurityGroup],
       assignPublicIp: false,
-      desiredCount: Token.asNumber(whenImage(desiredCount, 0)),
+      desiredCount: taskCount,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
@@ -343,8 +339,27 @@ export class Service extends Construct {
     // CDK makes the service depend explicitly on the listener's target group, which it also references (cfn-lint W3005); harmless.
     (this.service.node.defaultChild as ecs.CfnService).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: Token.asNumber(whenImage(desiredCount, 0)), maxCapacity: maxCount });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: taskCount, maxCapacity: maxCount });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
+  }
+
+  /**
+   * The String parameter `name` (also its logical id, for `--parameters`): an image tag, or empty.
+   * `ifSet(value, otherwise)` is `value` when it is set (condition `conditionId`), else `otherwise`.
+   */
+  private imageTagParameter(name: string, conditionId: string, description: string): {
+    parameter: CfnParameter;
+    ifSet: (value: number | string, otherwise: number | string) => IResolvable;
+  } {
+    const parameter = new CfnParameter(this, name, {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      description,
+    });
+    parameter.overrideLogicalId(name);
+    const condition = new CfnCondition(this, conditionId, { expression: Fn.conditionNot(Fn.conditionEquals(parameter.valueAsString, '')) });
+    return { parameter, ifSet: (value, otherwise) => Fn.conditionIf(condition.logicalId, value, otherwise) };
   }
 
   /**

@@ -1,11 +1,11 @@
 import { describe, expect, it, beforeAll, jest } from '@jest/globals';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { DatabaseUsers } from '../../src/constructs/database-users.js';
 import type { DatabaseUserConfig } from '../../src/stack-config.js';
+import { checkedApp } from '../support/synth.js';
 
 // Synthesis bundles the Lambda with esbuild and runs cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(120_000);
@@ -20,8 +20,7 @@ const USERS: readonly DatabaseUserConfig[] = [
 
 /** A minimal stand-in for the network and database constructs (the full stack is tested in test/infra), under cdk-nag. */
 function buildStack(acknowledgeFixture = true) {
-  const app = new App();
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const app = checkedApp();
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,

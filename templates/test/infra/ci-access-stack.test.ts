@@ -1,17 +1,14 @@
-import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { CiAccessStack, type CiAccessStackProps, githubSubjectPrefix } from '../../src/ci-access-stack.js';
 import { deploymentNames } from '../../src/naming.js';
-import { nagFindings } from '../support/synth.js';
+import { checkedApp, nagFindings } from '../support/synth.js';
 
 const account = '123456789012';
 const region = 'eu-west-1';
 const partition = { Ref: 'AWS::Partition' };
 
 function synth(overrides: Partial<CiAccessStackProps> = {}) {
-  const app = new App();
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const app = checkedApp();
   const stack = new CiAccessStack(app, 'my-stack-ci-access', {
     githubRepository: 'acme/orders',
     appStackName: 'my-stack',

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { variants } from '../support/configs.js';
 import { build, synthesize } from '../support/synth.js';
+import { onlyResource } from '../support/template.js';
 
 const partition = { Ref: 'AWS::Partition' };
 const account = '123456789012';
@@ -15,12 +16,6 @@ function instanceUserArn(region: string, instanceLogicalId: string, user: string
       ['arn:', partition, `:rds-db:${region}:${account}:dbuser:`, { 'Fn::GetAtt': [instanceLogicalId, 'DbiResourceId'] }, `/${user}`],
     ],
   };
-}
-
-function logicalId(template: Template, type: string): string {
-  const ids = Object.keys(template.findResources(type));
-  expect(ids).toHaveLength(1);
-  return ids[0]!;
 }
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -105,7 +100,7 @@ describe('Database instance', () => {
   test('security group admits only the proxy and the user-bootstrap Lambda; no blanket egress', () => {
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'));
     const toDb = ingress.filter((r) => JSON.stringify(r.Properties.GroupId).includes('DatabaseInstanceSecurityGroup'));
-    const instanceId = logicalId(template, 'AWS::RDS::DBInstance');
+    const instanceId = onlyResource(template, 'AWS::RDS::DBInstance').id;
     const port = { 'Fn::GetAtt': [instanceId, 'Endpoint.Port'] };
     const from = (prefix: RegExp) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(prefix), 'GroupId'] } });
     expect(toDb).toHaveLength(2);
@@ -163,7 +158,7 @@ describe('RDS Proxy (end-to-end IAM, the default)', () => {
   });
 
   test('proxy role may connect to the instance as exactly the configured users, nothing else', () => {
-    const instanceId = logicalId(template, 'AWS::RDS::DBInstance');
+    const instanceId = onlyResource(template, 'AWS::RDS::DBInstance').id;
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{ Effect: 'Allow', Action: 'rds-db:connect', Resource: instanceUserArn('eu-west-1', instanceId, 'app_user') }],
@@ -178,7 +173,7 @@ describe('RDS Proxy (end-to-end IAM, the default)', () => {
 
   test('with three users the proxy role gets three exact grants', () => {
     const t = synthesize(variants.threeAzMixed).template;
-    const instanceId = logicalId(t, 'AWS::RDS::DBInstance');
+    const instanceId = onlyResource(t, 'AWS::RDS::DBInstance').id;
     const users = ['orders_app', 'reporting', 'migrator'];
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -204,7 +199,7 @@ describe('RDS Proxy (end-to-end IAM, the default)', () => {
 
 describe("RDS Proxy ('iam-with-master-secret' mode)", () => {
   const { template } = synthesize(variants.masterSecretMode);
-  const instanceId = logicalId(template, 'AWS::RDS::DBInstance');
+  const instanceId = onlyResource(template, 'AWS::RDS::DBInstance').id;
   const masterSecretArn = { 'Fn::GetAtt': [instanceId, 'MasterUserSecret.SecretArn'] };
 
   test('one SECRETS auth item: IAMAuth REQUIRED with the RDS-managed master secret', () => {

@@ -3,32 +3,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stackConfig } from '../../src/stack-config.js';
 import { variants } from '../support/configs.js';
 import { build, nagFindings, synthesize } from '../support/synth.js';
-import { normalizeAssetHashes, resourceTypeCounts } from '../support/template.js';
+import { normalizeAssetHashes, onlyResource, proxyUserArn, resourceTypeCounts } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
 const partition = { Ref: 'AWS::Partition' };
 
-/** `arn:${Partition}:rds-db:<region>:<account>:dbuser:<prx-id>/<user>`, the prx- id split from the proxy ARN. */
-function proxyUserArn(region: string, proxyLogicalId: string, user: string) {
-  return {
-    'Fn::Join': [
-      '',
-      [
-        'arn:',
-        partition,
-        `:rds-db:${region}:123456789012:dbuser:`,
-        { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [proxyLogicalId, 'DBProxyArn'] }] }] },
-        `/${user}`,
-      ],
-    ],
-  };
-}
-
 describe('RdsIamStack', () => {
   const { template, stack } = synthesize(variants.default);
-  const proxyId = Object.keys(template.findResources('AWS::RDS::DBProxy'))[0]!;
+  const proxyId = onlyResource(template, 'AWS::RDS::DBProxy').id;
 
   test('app role is assumed by ECS tasks of this account only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -63,7 +47,7 @@ describe('RdsIamStack', () => {
 
   test('the app user follows stackConfig.appUser', () => {
     const t = synthesize(variants.threeAzMixed).template;
-    const id = Object.keys(t.findResources('AWS::RDS::DBProxy'))[0]!;
+    const id = onlyResource(t, 'AWS::RDS::DBProxy').id;
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: 'rds-db:connect', Resource: proxyUserArn('eu-central-1', id, 'orders_app') }]) },
       Roles: [{ Ref: Match.stringLikeRegexp('^AppTaskRole') }],
@@ -187,7 +171,7 @@ describe('database users bootstrap wiring', () => {
   });
 
   test('the bootstrap Lambda runs in the isolated data subnets with its own security group', () => {
-    const instanceId = Object.keys(template.findResources('AWS::RDS::DBInstance'))[0]!;
+    const instanceId = onlyResource(template, 'AWS::RDS::DBInstance').id;
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       VpcConfig: {

@@ -1,18 +1,13 @@
 import { jest } from '@jest/globals';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { variants } from '../support/configs.js';
 import { nagFindings, synthesize } from '../support/synth.js';
+import { onlyResource, proxyUserArn } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
 const httpsConfig = { ...variants.default, domainName: 'app.example.com' };
-
-function onlyResource(template: Template, type: string): { id: string; props: Record<string, any> } { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const found = Object.entries(template.findResources(type));
-  expect(found).toHaveLength(1);
-  return { id: found[0]![0], props: found[0]![1].Properties };
-}
 
 describe('Service (default config: no domain, HTTP only)', () => {
   const { template } = synthesize(variants.default);
@@ -75,7 +70,7 @@ describe('Service (default config: no domain, HTTP only)', () => {
       LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: expect.stringMatching(/^ServiceLogGroup/) } } },
     });
     const env = Object.fromEntries((container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
-    const proxyId = Object.keys(template.findResources('AWS::RDS::DBProxy'))[0]!;
+    const proxyId = onlyResource(template, 'AWS::RDS::DBProxy').id;
     expect(env).toEqual({
       DB_HOST: { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
       DB_PORT: '3306',
@@ -216,13 +211,13 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
     expect(container.Command).toEqual(['node', 'dist/migrate.js']);
     expect(container.Environment).toEqual(expect.arrayContaining([{ Name: 'DB_USER', Value: 'migrator' }]));
     expect(migration.TaskRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^MigrationTaskRole/), 'Arn'] });
-    const proxyId = Object.keys(template.findResources('AWS::RDS::DBProxy'))[0]!;
+    const proxyId = onlyResource(template, 'AWS::RDS::DBProxy').id;
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
           Action: 'rds-db:connect',
-          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds-db:eu-central-1:123456789012:dbuser:', { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [proxyId, 'DBProxyArn'] }] }] }, '/migrator']] },
+          Resource: proxyUserArn('eu-central-1', proxyId, 'migrator'),
         }],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('^MigrationTaskRole') }],

@@ -87,12 +87,20 @@ export const TOKEN_SHAPE_CHECKS = `case "$token" in *Action=connect*) ;; *) exit
 case "$token" in *"DBUser=$PAM_USER&"*|*"DBUser=$PAM_USER") ;; *) exit 1 ;; esac
 case "$token" in *X-Amz-Signature=*) ;; *) exit 1 ;; esac`;
 
-const DEFAULT_CHECK_SCRIPT = `#!/bin/sh
+/**
+ * A PAM check script: reads the token into `$token`, runs `lines` in order (each may `exit 1` to
+ * refuse), then accepts.
+ */
+export function pamCheckScript(...lines: readonly string[]): string {
+  return `#!/bin/sh
 # pam_exec expose_authtok: the token arrives on stdin (NUL-terminated, at most 511 bytes).
 token=$(head -c 1024 | tr -d '\\000')
-${TOKEN_SHAPE_CHECKS}
+${lines.join('\n')}
 exit 0
 `;
+}
+
+const DEFAULT_CHECK_SCRIPT = pamCheckScript(TOKEN_SHAPE_CHECKS);
 
 function findBinary(name: string): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
@@ -131,8 +139,12 @@ async function makeCertificates(dir: string, names: readonly string[]): Promise<
   return { ca, cert, key };
 }
 
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
 async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
+  if (!isRunning(child)) return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
     child.once('exit', () => {
@@ -140,6 +152,16 @@ async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<bool
       resolve(true);
     });
   });
+}
+
+/** SIGTERM (mariadbd shuts down cleanly), SIGKILL if it is still running after 15 s. */
+async function terminate(child: ChildProcess | undefined): Promise<void> {
+  if (!isRunning(child)) return;
+  child.kill('SIGTERM');
+  if (!(await waitForExit(child, 15_000))) {
+    child.kill('SIGKILL');
+    await waitForExit(child, 5_000);
+  }
 }
 
 export async function startMariaDbServer(options: MariaDbServerOptions = {}): Promise<MariaDbServer> {
@@ -163,13 +185,7 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
     if (stopped) return;
     stopped = true;
     process.off('exit', killOnExit);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 15_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
-    }
+    await terminate(child);
     if (pamFile) await rm(pamFile, { force: true });
     await rm(baseDir, { recursive: true, force: true });
   };
@@ -258,17 +274,11 @@ export async function startMariaDbServer(options: MariaDbServerOptions = {}): Pr
       readGeneralLog: () => readFile(generalLogFile, 'utf8').catch(() => ''),
       halt: async () => {
         if (stopped) throw new Error('the server was stopped');
-        const running = child;
-        if (!running || running.exitCode !== null || running.signalCode !== null) return;
-        running.kill('SIGTERM');
-        if (!(await waitForExit(running, 15_000))) {
-          running.kill('SIGKILL');
-          await waitForExit(running, 5_000);
-        }
+        await terminate(child);
       },
       resume: async () => {
         if (stopped) throw new Error('the server was stopped');
-        if (child && child.exitCode === null && child.signalCode === null) return;
+        if (isRunning(child)) return;
         await (await launch()).end();
       },
       stop: cleanup,

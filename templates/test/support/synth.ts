@@ -16,12 +16,16 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+/** A fresh app with the cdk-nag plugin as src/main.ts adds it: synthesis throws on unacknowledged findings. */
+export function checkedApp(context: Record<string, unknown> = {}): App {
+  const app = new App({ context });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return app;
+}
+
 /** Builds (without synthesizing) the app exactly as src/main.ts does, for a given config: always a fresh app. */
 export function build(config: StackConfig, options: SynthOptions = {}): { app: App; stack: RdsIamStack } {
-  const app = new App({
-    context: options.recommendedFlags ? { ...CURRENTLY_RECOMMENDED_FLAGS } : {},
-  });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const app = checkedApp(options.recommendedFlags ? { ...CURRENTLY_RECOMMENDED_FLAGS } : {});
   const stack = new RdsIamStack(app, config.stackName, {
     config,
     env: { region: config.region, account: '123456789012' },

@@ -2,11 +2,11 @@
  * Helpers for assertions on synthesized templates.
  *
  * Asset hashes (S3 keys of bundled Lambdas, asset ids) change whenever a dependency or aws-cdk-lib
- * changes a bundled handler; normalise them before comparing whole templates. If you add a template
- * snapshot test, register the serializer in that test file (there is no custom jest config):
- * `expect.addSnapshotSerializer(assetHashSerializer)`, and commit the snapshot written by a first
- * run without `--ci` (with `--ci` a missing snapshot fails).
+ * changes a bundled handler; normalise them (`normalizeAssetHashes`) before comparing or
+ * snapshotting whole templates, as test/infra/template-snapshot.test.ts does. Commit the snapshot
+ * written by a first run without `--ci` (with `--ci` a missing snapshot fails).
  */
+import { expect } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
 
 const HASH = /[0-9a-f]{64}/g;
@@ -17,16 +17,33 @@ export function normalizeAssetHashes<T>(value: T): T {
   return JSON.parse(JSON.stringify(value).replace(HASH, PLACEHOLDER)) as T;
 }
 
-/** Jest snapshot serializer doing the same for strings inside a snapshot. */
-export const assetHashSerializer = {
-  test: (value: unknown): boolean => typeof value === 'string' && /[0-9a-f]{64}/.test(value),
-  serialize: (value: string): string => JSON.stringify(value.replace(HASH, PLACEHOLDER)),
-};
-
 /** `{ 'AWS::EC2::Subnet': 6, ... }`, keys sorted: a compact, reviewable picture of a template. */
 export function resourceTypeCounts(template: Template): Record<string, number> {
   const counts: Record<string, number> = {};
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
   for (const { Type } of Object.values(resources)) counts[Type] = (counts[Type] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The one resource of `type` in the template (asserts there is exactly one): its logical id and properties. */
+export function onlyResource(template: Template, type: string): { id: string; props: Record<string, any> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const found = Object.entries(template.findResources(type));
+  expect(found).toHaveLength(1);
+  return { id: found[0]![0], props: found[0]![1].Properties };
+}
+
+/** `arn:${Partition}:rds-db:<region>:<account>:dbuser:<prx-id>/<user>` in the tests' account (see synth.ts), the prx- id split from the proxy ARN. */
+export function proxyUserArn(region: string, proxyLogicalId: string, user: string) {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:rds-db:${region}:123456789012:dbuser:`,
+        { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': [proxyLogicalId, 'DBProxyArn'] }] }] },
+        `/${user}`,
+      ],
+    ],
+  };
 }

@@ -73,7 +73,8 @@ export function itemRoutes(pool: Pool, queryTimeoutMs: number): Hono<AppEnv> {
         [name, description ?? null],
       );
       const row = await select(result.insertId);
-      if (!row) return errorResponse(c, 500, 'internal_error', 'Internal server error');
+      // The shared error handler logs it and answers 500 `internal_error`.
+      if (!row) throw new Error(`item ${result.insertId} not found right after its insert`);
       c.header('Location', `/items/${row.id}`);
       return c.json(toItem(row), 201);
     })

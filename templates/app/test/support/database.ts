@@ -11,9 +11,11 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMariaDbServer, TOKEN_SHAPE_CHECKS, type MariaDbServer } from '../../../test/support/mariadb-server.js';
+import { pamCheckScript, startMariaDbServer, TOKEN_SHAPE_CHECKS, type MariaDbServer } from '../../../test/support/mariadb-server.js';
 import type { AppConfig } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { migrateWith } from '../../src/runtime.js';
 
 export const APP_USER = 'app_user';
 export const MIGRATION_USER = 'migrator';
@@ -30,27 +32,21 @@ function useFakeAwsCredentials(): void {
 }
 
 function checkScript(dir: string): string {
-  return `#!/bin/sh
-# pam_exec expose_authtok: the token arrives on stdin (NUL-terminated, at most 511 bytes).
-token=$(head -c 1024 | tr -d '\\000')
-printf '%s %s\\n' "$PAM_USER" "$token" >> ${dir}/tokens.log
-${TOKEN_SHAPE_CHECKS}
-# Expiry: X-Amz-Date=YYYYMMDDTHHMMSSZ must be at most max-age seconds old (900 like RDS unless a test shortens it).
+  return pamCheckScript(
+    `printf '%s %s\\n' "$PAM_USER" "$token" >> ${dir}/tokens.log`,
+    TOKEN_SHAPE_CHECKS,
+    `# Expiry: X-Amz-Date=YYYYMMDDTHHMMSSZ must be at most max-age seconds old (900 like RDS unless a test shortens it).
 stamp=$(printf '%s' "$token" | sed -n 's/.*X-Amz-Date=\\([0-9]\\{8\\}\\)T\\([0-9][0-9]\\)\\([0-9][0-9]\\)\\([0-9][0-9]\\)Z.*/\\1 \\2:\\3:\\4/p')
 [ -n "$stamp" ] || exit 1
 signed=$(date -u -d "$stamp" +%s) || exit 1
 now=$(date -u +%s)
 max=$(cat ${dir}/max-age 2>/dev/null || echo 900)
-[ $((now - signed)) -le "$max" ] || exit 1
-exit 0
-`;
+[ $((now - signed)) -le "$max" ] || exit 1`,
+  );
 }
 
 export interface TestDatabase {
   readonly server: MariaDbServer;
-  /** Directory with ca.pem, tokens.log and max-age. */
-  readonly dir: string;
-  readonly caFile: string;
   /** Every token the server was offered, in order, with the user it was for. */
   tokens(): Promise<{ user: string; token: string }[]>;
   /** Shortens (or restores, with 900) the token lifetime the server accepts. */
@@ -58,17 +54,18 @@ export interface TestDatabase {
   /** Environment for the service in local mode as `user`. */
   env(user?: string, extra?: Record<string, string>): Record<string, string>;
   config(user?: string, extra?: Record<string, string>): AppConfig;
+  /** Applies the migrations as the schema owner (MIGRATION_USER), through the token path. */
+  migrate(logger?: Logger): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts MariaDB with PAM, creates the database, the app user (read-write) and the migration user (schema owner). */
 export async function startTestDatabase(): Promise<TestDatabase> {
   useFakeAwsCredentials();
+  // tokens.log and max-age, shared with the PAM check script.
   const dir = await mkdtemp(join(tmpdir(), 'app-test-'));
   await chmod(dir, 0o777);
   const server = await startMariaDbServer({ pam: { checkScript: checkScript(dir) } });
-  const caFile = join(dir, 'ca.pem');
-  await writeFile(caFile, server.caPem);
   await server.adminQuery(`CREATE DATABASE ${DATABASE}`);
   for (const [user, privileges] of [
     [APP_USER, 'SELECT, INSERT, UPDATE, DELETE'],
@@ -85,14 +82,12 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     DB_NAME: DATABASE,
     DB_USER: user,
     DB_REGION: 'eu-west-1',
-    DB_TLS_CA_FILE: caFile,
+    DB_TLS_CA_FILE: join(server.baseDir, 'ca.pem'), // the harness's test CA
     LOG_LEVEL: 'silent',
     ...extra,
   });
   return {
     server,
-    dir,
-    caFile,
     async tokens() {
       const text = await readFile(join(dir, 'tokens.log'), 'utf8').catch(() => '');
       return text.split('\n').filter(Boolean).map((line) => {
@@ -103,6 +98,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     setMaxTokenAgeSeconds: (seconds) => writeFile(join(dir, 'max-age'), String(seconds)),
     env,
     config: (user, extra) => loadConfig(env(user, extra)),
+    migrate: (logger = createLogger('silent')) => migrateWith(loadConfig(env(MIGRATION_USER)), logger),
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

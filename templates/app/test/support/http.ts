@@ -8,7 +8,6 @@ import { createLogger, type Logger } from '../../src/logger.js';
 
 export interface Served {
   readonly url: string;
-  readonly server: Server;
   close(): Promise<void>;
 }
 
@@ -19,13 +18,12 @@ export async function serveApp(app: Hono<any>): Promise<Served> { // eslint-disa
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    server,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
 
 /** A logger whose lines land in `lines` (parsed JSON). */
-export function memoryLogger(level = 'debug'): { logger: Logger; lines: Record<string, unknown>[]; text: () => string } {
+export function memoryLogger(): { logger: Logger; lines: Record<string, unknown>[]; text: () => string } {
   const raw: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -33,7 +31,7 @@ export function memoryLogger(level = 'debug'): { logger: Logger; lines: Record<s
       callback();
     },
   });
-  const logger = createLogger(level, stream);
+  const logger = createLogger('debug', stream);
   return {
     logger,
     get lines() {
