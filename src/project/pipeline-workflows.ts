@@ -86,7 +86,7 @@ export class PipelineWorkflows extends Component {
   private readonly stackName: string;
   private readonly region: string;
 
-  constructor(app: awscdk.AwsCdkTypeScriptApp, answers: StackAnswers) {
+  constructor(private readonly app: awscdk.AwsCdkTypeScriptApp, answers: StackAnswers) {
     super(app);
     const gh = app.github;
     if (!gh) throw new Error('PipelineWorkflows needs the project to have GitHub enabled');
@@ -444,38 +444,67 @@ export class PipelineWorkflows extends Component {
 
   // ---------------------------------------------------------------- upgrade
 
-  /** projen's upgrade workflow: checkouts without a kept token, and `permissions: {}` at the top. */
+  /**
+   * projen's upgrade workflow: checkouts without a kept token, its package-manager set-up replaced
+   * by ours (every action pinned), scripts without expressions, one run at a time. Steps are found
+   * by their ids: their positions depend on the package manager.
+   */
   private hardenUpgradeWorkflow(gh: github.GitHub): void {
     const upgrade = gh.tryFindWorkflow('upgrade');
     if (!upgrade) throw new Error("projen's upgrade workflow is missing (depsUpgrade is part of pipelineProjectOptions)");
-    // create-pull-request pushes with its own token input; neither checkout needs to keep one.
-    upgrade.file?.addOverride('jobs.upgrade.steps.0.with.persist-credentials', false);
-    upgrade.file?.addOverride('jobs.pr.steps.0.with.persist-credentials', false);
-    // The same step as projen's, with the path through the environment instead of an expression.
-    upgrade.file?.addOverride(
-      'jobs.pr.steps.2.run',
-      '[ -s "$RUNNER_TEMP/repo.patch" ] && git apply "$RUNNER_TEMP/repo.patch" || echo "Empty patch. Skipping."',
-    );
-    // projen's step with the output file quoted (shellcheck SC2086).
-    upgrade.file?.addOverride(
-      'jobs.upgrade.steps.4.run',
-      'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "patch_created=true" >> "$GITHUB_OUTPUT"',
-    );
+    const runs: Record<string, string> = {
+      // The same steps as projen's: the output file quoted (shellcheck SC2086), the patch path
+      // through the environment instead of an expression.
+      create_patch: 'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "patch_created=true" >> "$GITHUB_OUTPUT"',
+      apply_patch: '[ -s "$RUNNER_TEMP/repo.patch" ] && git apply "$RUNNER_TEMP/repo.patch" || echo "Empty patch. Skipping."',
+    };
+    for (const id of ['upgrade', 'pr']) {
+      const job = upgrade.getJob(id) as github.workflows.Job;
+      const steps = job.steps.flatMap((step): github.workflows.JobStep[] => {
+        // create-pull-request pushes with its own token input; neither checkout needs to keep one.
+        if (step.id === 'checkout') return [{ ...step, with: { ...step.with, 'persist-credentials': false } }];
+        if (step.id === 'setup_pnpm' || step.id === 'setup_bun') return this.packageManagerSetup().map((setup) => ({ ...setup, id: step.id }));
+        if (step.id && runs[step.id]) return [{ ...step, run: runs[step.id] }];
+        return [step];
+      });
+      upgrade.updateJob(id, { ...job, steps });
+    }
     upgrade.file?.addOverride('concurrency', { 'group': '${{ github.workflow }}', 'cancel-in-progress': false });
   }
 
   // ---------------------------------------------------------------- shared steps
 
+  /** Checkout, Node.js, the project's package manager and a frozen install of its lockfile. */
   private setupSteps(): github.workflows.JobStep[] {
+    const npm = this.app.package.packageManager === javascript.NodePackageManager.NPM;
+    const node = setupNode(GENERATED_VERSIONS.nodeWorkflow, npm ? 'npm' : undefined);
     return [
       checkout(),
-      {
-        name: 'Set up Node.js',
-        uses: pinned('actions/setup-node'),
-        with: { 'node-version': GENERATED_VERSIONS.nodeWorkflow, 'cache': 'npm' },
-      },
-      { name: 'Install dependencies', run: 'npm ci' },
+      // In projen's order: the package manager first; setup-node then caches only npm's downloads
+      // (its automatic cache would look for a package manager through package.json's packageManager).
+      ...this.packageManagerSetup(),
+      npm ? node : { ...node, with: { ...node.with, 'package-manager-cache': false } },
+      { name: 'Install dependencies', run: this.app.package.installCommand },
     ];
+  }
+
+  /**
+   * The package manager, when it is not npm, without third-party actions (projen's would be
+   * unpinned): pnpm and Yarn Berry through corepack, at the version package.json's packageManager
+   * names; bun from the npm registry at projen's version; Yarn Classic is on the runners.
+   */
+  private packageManagerSetup(): github.workflows.JobStep[] {
+    const pkg = this.app.package;
+    switch (pkg.packageManager) {
+      case javascript.NodePackageManager.PNPM:
+      case javascript.NodePackageManager.YARN_BERRY:
+      case javascript.NodePackageManager.YARN2:
+        return [{ name: 'Enable corepack', run: 'corepack enable' }];
+      case javascript.NodePackageManager.BUN:
+        return [{ name: 'Set up bun', run: `npm install --global bun@${pkg.bunVersion ?? 'latest'}` }];
+      default:
+        return [];
+    }
   }
 
   private awsCredentials(roleArn: string, purpose: string): github.workflows.JobStep {

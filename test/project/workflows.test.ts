@@ -1,12 +1,12 @@
-import { Testing } from 'projen';
+import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
 import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
 
 /** The workflows of a project with a GitHub repository, by file name. */
-function workflows(overrides: Record<string, unknown> = {}): Record<string, string> {
-  const output = Testing.synth(newProject({ githubRepository: 'acme/orders', ...overrides }));
+function workflows(overrides: Record<string, unknown> = {}, packageManager?: javascript.NodePackageManager): Record<string, string> {
+  const output = Testing.synth(newProject({ githubRepository: 'acme/orders', ...overrides }, packageManager));
   return Object.fromEntries(
     Object.entries(output)
       .filter(([path]) => path.startsWith('.github/workflows/'))
@@ -185,5 +185,27 @@ describe('generated workflows', () => {
     expect(text).toContain('aws-region: eu-west-1');
     expect(text).toContain('STACK: billing');
     expect(text).toContain('IMAGE_REPOSITORY: billing/app');
+  });
+
+  test.each([
+    [javascript.NodePackageManager.PNPM, 'pnpm i --frozen-lockfile', 'pnpm exec projen upgrade'],
+    [javascript.NodePackageManager.YARN_CLASSIC, 'yarn install --check-files --frozen-lockfile', 'npx projen upgrade'],
+    [javascript.NodePackageManager.YARN_BERRY, 'yarn install --immutable', 'yarn projen upgrade'],
+    [javascript.NodePackageManager.BUN, 'bun install --frozen-lockfile', 'bunx projen upgrade'],
+  ])('a %s project: its own frozen install, only pinned actions, and the upgrade job still upgrades', (packageManager, install, upgradeCommand) => {
+    const texts = workflows({}, packageManager);
+    const steps = Object.values(texts).flatMap((text) =>
+      Object.values((parse(text) as Workflow).jobs).flatMap((job) => job.steps));
+    const installs = steps.filter((step) => step.name === 'Install dependencies').map((step) => step.run);
+    expect(installs.length).toBeGreaterThan(3);
+    expect(new Set(installs)).toEqual(new Set([install]));
+    expect(steps.filter((step) => step.run === 'npm ci')).toEqual([]);
+    for (const step of steps.filter((entry) => entry.uses)) {
+      const [action, ref] = step.uses!.split('@') as [keyof typeof PINNED_ACTIONS, string];
+      expect(PINNED_ACTIONS[action]?.sha).toBe(ref);
+    }
+    const upgrade = (parse(texts['upgrade.yml']!) as Workflow).jobs.upgrade!.steps;
+    expect(upgrade.find((step) => step.name === 'Upgrade dependencies')?.run).toBe(upgradeCommand);
+    expect(upgrade.find((step) => step.name === 'Find mutations')?.run).toContain('>> "$GITHUB_OUTPUT"');
   });
 });
