@@ -1,6 +1,7 @@
 import { awscdk, javascript, typescript } from 'projen';
 import { parseAnswers, type StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { StackConfigFile } from './stack-config-file.js';
@@ -40,6 +41,8 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       workflowNodeVersion: GENERATED_VERSIONS.nodeWorkflow,
       cdkVersion: GENERATED_VERSIONS.awsCdkLib,
       cdkVersionPinning: true,
+      // As `cdk init` writes them: new projects get the current behaviours, and synth has no unconfigured flags.
+      featureFlags: { flags: CDK_RECOMMENDED_FEATURE_FLAGS },
       constructsVersion: GENERATED_VERSIONS.constructs.replace(/^\^/, ''),
       projenVersion: GENERATED_VERSIONS.projen.replace(/^\^/, ''),
       typescriptVersion: GENERATED_VERSIONS.typescript,
@@ -51,6 +54,10 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       edgeLambdaAutoDiscover: false,
       integrationTestAutoDiscover: false,
       release: false,
+      // A team's infrastructure repository: never published, and its licence is the team's choice.
+      licensed: false,
+      // Provenance is for public packages; projen's default would add a public publishConfig.
+      npmProvenance: false,
       // The generated pipeline replaces projen's build and PR-title workflows; upgrades run weekly.
       ...pipelineProjectOptions(),
       deps: [
@@ -81,6 +88,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     this.answers = answers;
 
     useEsm(this);
+    this.package.addField('private', true);
     letJestDetectCi(this);
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');

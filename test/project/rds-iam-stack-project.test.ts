@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'projen';
 import { AnswersError, parseAnswers, withDefaults } from '../../src/answers/index.js';
+import { PACKAGE_VERSION } from '../../src/package-info.js';
+import { CDK_RECOMMENDED_FEATURE_FLAGS } from '../../src/project/cdk-feature-flags.js';
 import { RdsIamStackProject } from '../../src/project/index.js';
 import { newProject } from '../support/project.js';
 
@@ -30,6 +32,28 @@ describe('RdsIamStackProject', () => {
       expect.arrayContaining(['create-rds-iam-stack', 'esbuild', 'tsx', '@aws-sdk/client-secrets-manager', '@jest/globals']),
     );
     expect(pkg.devDependencies).not.toHaveProperty('ts-node');
+  });
+
+  test('a private infrastructure repository: private, no publishConfig, no licence imposed', () => {
+    const pkg = defaults['package.json'];
+    expect(pkg.private).toBe(true);
+    expect(pkg).not.toHaveProperty('publishConfig');
+    expect(pkg.license).toBe('UNLICENSED');
+    expect(Object.keys(defaults).filter((file) => /^LICEN[CS]E/i.test(file))).toEqual([]);
+  });
+
+  test('depends on a version range of this package from the registry unless told otherwise', () => {
+    expect(defaults['package.json'].devDependencies['create-rds-iam-stack']).toBe(`^${PACKAGE_VERSION}`);
+    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const packageSource = 'file:../create-rds-iam-stack.tgz';
+    const local = Testing.synth(new RdsIamStackProject({ ...answers, packageSource, outdir: mkdtempSync(join(tmpdir(), 'p-')) }));
+    expect(local['package.json'].devDependencies['create-rds-iam-stack']).toBe(packageSource);
+  });
+
+  test("cdk.json carries the recommended feature flags, as `cdk init` writes them", () => {
+    const context = defaults['cdk.json'].context;
+    expect(context).toEqual(CDK_RECOMMENDED_FEATURE_FLAGS);
+    expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
   });
 
   test('jest decides about CI itself: new snapshots locally, none in CI', () => {

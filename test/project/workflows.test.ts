@@ -1,6 +1,6 @@
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
-import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
+import { DELETION_PROTECTION_OFF, DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
 
@@ -164,6 +164,16 @@ describe('generated workflows', () => {
     expect(confirm.run).toContain('[ "$TYPED" != "$STACK" ]');
     expect(destroy.jobs.destroy!.needs).toBe('confirm');
     expect(destroy.jobs.destroy!.environment).toBe('production');
+  });
+
+  test('destroy: deploys the stack without deletion protection before it deletes it', () => {
+    const runs = parsed['destroy.yml']!.jobs.destroy!.steps.map((step) => step.run ?? '');
+    const unprotect = runs.findIndex((run) => run.startsWith('npx cdk deploy "$STACK"'));
+    const destroy = runs.findIndex((run) => run.startsWith('npx cdk destroy "$STACK"'));
+    expect(unprotect).toBeGreaterThan(-1);
+    expect(destroy).toBeGreaterThan(unprotect);
+    // The same context value the stack reads (templates/src/main.ts), for both commands.
+    for (const position of [unprotect, destroy]) expect(runs[position]).toContain(`--context ${DELETION_PROTECTION_OFF} `);
   });
 
   test('upgrades: a scheduled pull request that includes create-rds-iam-stack', () => {
