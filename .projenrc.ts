@@ -1,6 +1,6 @@
 import { github, javascript, JsonFile, typescript } from 'projen';
-import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
 import { ReleaseWorkflowHardening } from './projenrc/release-workflow.js';
+import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
 import { checkout, finishRendering, pinActions, setupNode } from './src/project/pipeline-workflows.js';
 
 /** The versions the generated projects are built on; the project type pins the same ones. */
