@@ -1,9 +1,10 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { parseAnswers, type StackAnswers } from '../answers/index.js';
+import { AnswersError, parseAnswers, type StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
+import { failOptions, ProjenrcOptionsError } from './projenrc-options-error.js';
 import { StackConfigFile } from './stack-config-file.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
@@ -30,7 +31,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: RdsIamStackProjectOptions) {
     const { outdir, packageManager, packageSource, ...raw } = options;
-    const answers = parseAnswers(raw as unknown as Record<string, unknown>);
+    const answers = validOptions(raw as unknown as Record<string, unknown>);
 
     super({
       name: answers.name,
@@ -103,6 +104,16 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       }),
     );
     new PipelineWorkflows(this, answers);
+  }
+}
+
+/** The options checked by the generator's rules; a violation names the `.projenrc.ts` field. */
+function validOptions(raw: Record<string, unknown>): StackAnswers {
+  try {
+    return parseAnswers(raw);
+  } catch (error) {
+    if (error instanceof AnswersError) failOptions(new ProjenrcOptionsError(error.problems));
+    throw error;
   }
 }
 

@@ -5,7 +5,7 @@ import { Testing } from 'projen';
 import { AnswersError, parseAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from '../../src/project/cdk-feature-flags.js';
-import { RdsIamStackProject } from '../../src/project/index.js';
+import { ProjenrcOptionsError, RdsIamStackProject } from '../../src/project/index.js';
 import { newProject } from '../support/project.js';
 
 /** The default project, synthesized once for the tests that only read it. */
@@ -70,8 +70,17 @@ describe('RdsIamStackProject', () => {
       AnswersError,
     );
     expect(() => new RdsIamStackProject({ ...answers, azCount: 9, outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(
-      /Availability Zone count \(--az-count\) 9 must be at most 6/,
+      /^Invalid RdsIamStackProject options in \.projenrc\.ts:\n  - azCount 9 must be at most 6/,
     );
+  });
+
+  test('names a bad option as .projenrc.ts writes it, not by the generator flag', () => {
+    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const databaseUsers = [answers.databaseUsers[0]!, { name: 'rdsadmin', access: 'read-only' as const }];
+    const attempt = () => new RdsIamStackProject({ ...answers, databaseUsers, outdir: mkdtempSync(join(tmpdir(), 'p-')) });
+    expect(attempt).toThrow(ProjenrcOptionsError);
+    expect(attempt).toThrow(/^  - databaseUsers\[1\]\.name "rdsadmin" must not be a reserved account/m);
+    expect(attempt).not.toThrow(/--user|database user #2/);
   });
 });
 
