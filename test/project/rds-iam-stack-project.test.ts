@@ -50,7 +50,7 @@ describe('RdsIamStackProject', () => {
     expect(local['package.json'].devDependencies['create-rds-iam-stack']).toBe(packageSource);
   });
 
-  test("cdk.json carries the recommended feature flags, as `cdk init` writes them", () => {
+  test('cdk.json carries the recommended feature flags, as `cdk init` writes them', () => {
     const context = defaults['cdk.json'].context;
     expect(context).toEqual(CDK_RECOMMENDED_FEATURE_FLAGS);
     expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
