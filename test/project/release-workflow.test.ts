@@ -3,22 +3,11 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/package-info.js';
 import { PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
-
-interface Step {
-  id?: string;
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
+import type { Workflow } from '../support/workflow.js';
 
 /** This repository's own release workflow, as committed (rendered by .projenrc.ts). */
 const text = readFileSync(join(PACKAGE_ROOT, '.github/workflows/release.yml'), 'utf8');
-const release = parse(text) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+const release = parse(text) as Workflow;
 
 describe("this package's release workflow", () => {
   test('releases from main: version and changelog from the conventional commits, then npm and a GitHub release', () => {

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { DELETION_PROTECTION_OFF, DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
+import type { Workflow } from '../support/workflow.js';
 
 /** The workflows of a project with a GitHub repository, by file name. */
 function workflows(overrides: Record<string, unknown> = {}, packageManager?: javascript.NodePackageManager): Record<string, string> {
@@ -12,27 +13,6 @@ function workflows(overrides: Record<string, unknown> = {}, packageManager?: jav
       .filter(([path]) => path.startsWith('.github/workflows/'))
       .map(([path, text]) => [path.replace('.github/workflows/', ''), text as string]),
   );
-}
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  environment?: string;
-  needs?: string | string[];
-  if?: string;
-  steps: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { 'group': string; 'cancel-in-progress': boolean };
-  jobs: Record<string, Job>;
 }
 
 const files = workflows();
