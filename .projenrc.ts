@@ -1,4 +1,4 @@
-import { github, javascript, JsonFile, typescript } from 'projen';
+import { github, javascript, JsonFile, ReleasableCommits, typescript } from 'projen';
 import { ReleaseWorkflowHardening } from './projenrc/release-workflow.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
 import { checkout, finishRendering, pinActions, setupNode } from './src/project/pipeline-workflows.js';
@@ -24,9 +24,12 @@ const project = new typescript.TypeScriptProject({
   runner: typescript.TypeScriptRunner.tsx(),
   typescriptVersion: TYPESCRIPT_VERSION,
   projenVersion: PROJEN_VERSION,
-  // Releases from main: the version and CHANGELOG.md from the conventional commits since the last
-  // tag, published to npm with provenance through GitHub OIDC (trusted publishing: no npm token).
+  // Releases from main: the version and the changelog (the GitHub release notes) from the
+  // conventional commits since the last tag, published to npm with provenance through GitHub OIDC
+  // (trusted publishing: no npm token).
   release: true,
+  // Only `feat:` and `fix:` commits (and breaking changes) make a release; chores, docs and tests wait.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
   releaseToNpm: true,
   npmTrustedPublishing: true,
   npmProvenance: true,
