@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { GeneratorFlags } from '../../generators/app/index.js';
@@ -168,8 +168,8 @@ async function moveInto(staging: string, plan: TargetPlan): Promise<void> {
     await rename(staging, plan.directory);
     return;
   }
+  // What is left of the staging directory (the directories merged into existing ones) goes in `scaffold`.
   await mergeInto(staging, plan.directory);
-  await rmdir(staging);
 }
 
 /**
