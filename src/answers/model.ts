@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { displayValue } from './display-value.js';
 import { ACCESS_LEVELS, FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
 
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];

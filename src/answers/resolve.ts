@@ -1,5 +1,5 @@
-import { AnswersError, parseAnswer, parseAnswers, type AnswerOrigins, type StackAnswers } from './model.js';
 import { displayValue } from './display-value.js';
+import { AnswersError, parseAnswer, parseAnswers, type AnswerOrigins, type StackAnswers } from './model.js';
 import { MissingAnswersError, missingAnswers, withDefaults, type DefaultContext } from './questions.js';
 import { answersFileOrigin, answersFromFile, answersFromOptions, originsOf, storedAnswersIn, storedAnswersOrigin } from './sources.js';
 

@@ -1,8 +1,8 @@
 import validateNpmPackageName from 'validate-npm-package-name';
 import { z } from 'zod';
-import { stackNameOf } from '../project/stack-name.js';
 import { isMysqlReservedWord } from './mysql-reserved-words.js';
 import { AWS_REGIONS, isAwsRegion, REGION_NAMES } from './regions.js';
+import { stackNameOf } from '../project/stack-name.js';
 
 /**
  * The rule for every single answer. Each message states the rule, so that a rejection

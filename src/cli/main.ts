@@ -1,10 +1,10 @@
 import { AnswersError, AnswersFileError, MissingAnswersError } from '../answers/index.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { helpText, parseCliArguments, UsageError } from './args.js';
+import { ConflictsError } from '../scaffold/conflicts.js';
 import { DiskFullError } from '../scaffold/disk-full.js';
 import { INTERRUPT_EXIT_CODES, Interruption, interruptionOf } from '../scaffold/interruption.js';
 import { TargetError } from '../scaffold/target.js';
-import { ConflictsError } from '../scaffold/conflicts.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: INTERRUPT_EXIT_CODES.SIGINT, terminated: INTERRUPT_EXIT_CODES.SIGTERM } as const;
 

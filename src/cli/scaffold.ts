@@ -6,6 +6,7 @@ import type { GeneratorFlags } from '../../generators/app/index.js';
 import { PACKAGE_NAME, PACKAGE_ROOT } from '../package-info.js';
 import type { CliArguments } from './args.js';
 import { prerenderManagedFiles } from './prerender.js';
+import { quietYeomanLog } from './yeoman-log.js';
 import type { Prerendered } from '../project/render-managed-files.js';
 import { asDiskFull } from '../scaffold/disk-full.js';
 import type { Interruption } from '../scaffold/interruption.js';
@@ -13,7 +14,6 @@ import { lockTarget } from '../scaffold/lock.js';
 import { detectPackageManager, type PackageManager } from '../scaffold/package-manager.js';
 import { assertEmptyTarget, planTarget, type TargetPlan } from '../scaffold/target.js';
 import { compareTrees } from '../scaffold/tree.js';
-import { quietYeomanLog } from './yeoman-log.js';
 
 const NAMESPACE = `${PACKAGE_NAME}:app`;
 
@@ -47,12 +47,13 @@ export async function scaffold(args: CliArguments, io: ScaffoldIo): Promise<void
     const staging = await makeStaging(plan);
     const forgetStaging = io.interruption.removeOnExit(staging);
     try {
-      await runGenerator(staging, plan, args, io).catch(async (error: unknown) => {
-        throw (await asDiskFull(error, staging)) ?? error;
-      });
-      await moveInto(staging, plan).catch(async (error: unknown) => {
-        throw (await asDiskFull(error, plan.directory)) ?? error;
-      });
+      // The staging directory's file system, named as the user knows it.
+      const fileSystem = plan.exists ? plan.directory : plan.existingAncestor;
+      const explain = async (error: unknown) => {
+        throw (await asDiskFull(error, fileSystem)) ?? error;
+      };
+      await runGenerator(staging, plan, args, io).catch(explain);
+      await moveInto(staging, plan).catch(explain);
     } finally {
       await rm(staging, { recursive: true, force: true });
       forgetStaging();

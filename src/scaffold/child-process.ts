@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 
 /** How long a child may take to exit after SIGTERM before it is killed. */
 const KILL_GRACE_MS = 5_000;
+/** How much of a child's output is kept for its error message. */
+const OUTPUT_KEPT = 64 * 1024;
 
 export interface ChildOptions {
   readonly cwd: string;
@@ -14,7 +16,7 @@ export interface ChildOptions {
 
 export interface ChildResult {
   readonly exitCode: number;
-  /** stdout and stderr, when captured. */
+  /** The end of stderr, and of stdout when captured. */
   readonly output: string;
 }
 
@@ -46,11 +48,16 @@ export async function runChild(
     cwd,
     env: env ?? process.env,
     detached: true,
-    stdio: capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    // stderr is always read (and shown unless captured): a failure's cause, e.g. ENOSPC, is there.
+    stdio: capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    if (!capture) process.stderr.write(chunk);
+  });
   const stopGroup = (how: NodeJS.Signals) => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, how);

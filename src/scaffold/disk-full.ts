@@ -24,7 +24,8 @@ export class DiskFullError extends Error {
 export async function asDiskFull(error: unknown, directory: string): Promise<DiskFullError | undefined> {
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') return new DiskFullError(directory, 'writing the files');
   if (!(error instanceof ChildProcessError)) return undefined;
+  // npm removes what it wrote when it fails: the space may be free again, but its message says why.
   const space = await statfs(directory).catch(() => undefined);
-  if (space && space.bavail * space.bsize < NEARLY_FULL_BYTES) return new DiskFullError(directory, `\`${error.command}\` failed`);
-  return undefined;
+  const full = /\bENOSPC\b|no space left on device/i.test(error.output) || (space !== undefined && space.bavail * space.bsize < NEARLY_FULL_BYTES);
+  return full ? new DiskFullError(directory, `\`${error.command}\` failed`) : undefined;
 }

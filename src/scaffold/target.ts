@@ -74,6 +74,7 @@ async function nearestExistingAncestor(shown: string, start: string): Promise<st
 
 async function assertWritable(shown: string, directory: string): Promise<void> {
   try {
+    // eslint-disable-next-line no-bitwise -- access() takes a mask of modes
     await access(directory, constants.W_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

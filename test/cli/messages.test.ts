@@ -17,7 +17,7 @@ describe('messages', () => {
     expect(entries(run.cwd)).toEqual([]);
   });
 
-  test("a refusal has no Yeoman banner and no colour codes when the output is not a terminal", () => {
+  test('a refusal has no Yeoman banner and no colour codes when the output is not a terminal', () => {
     const run = cli(['x', '--yes', '--db-name', 'select']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, entries, QUICK } from '../support/cli.js';
 
+// eslint-disable-next-line no-bitwise -- the permission bits of st_mode
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 /** Every file under a directory with its content, to show that nothing changed. */
