@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-info.js';
 import { cli, entries, QUICK } from '../support/cli.js';
 
@@ -35,15 +38,21 @@ describe('messages', () => {
 
   test('on a terminal, NO_COLOR turns colours off', () => {
     // `script` gives the command line a pseudo-terminal, as a person's shell would.
-    const onTerminal = (noColor: boolean) =>
-      spawnSync(
-        'script',
-        ['-qec', `${PACKAGE_ROOT}/node_modules/.bin/tsx ${PACKAGE_ROOT}/src/cli/bin.ts x --yes --db-name select`, '/dev/null'],
-        { encoding: 'utf8', cwd: PACKAGE_ROOT, env: { ...process.env, CI: 'true', NODE_OPTIONS: '', TERM: 'xterm-256color', FORCE_COLOR: '', ...(noColor ? { NO_COLOR: '1' } : {}) } },
-      );
+    const onTerminal = (noColor: boolean) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+      const command = `${PACKAGE_ROOT}/node_modules/.bin/tsx ${PACKAGE_ROOT}/src/cli/bin.ts stack --yes --skip-install --no-git`;
+      return spawnSync('script', ['-qec', command, '/dev/null'], {
+        encoding: 'utf8',
+        cwd,
+        env: { ...process.env, CI: 'true', NODE_OPTIONS: '', TERM: 'xterm-256color', FORCE_COLOR: '', NO_COLOR: noColor ? '1' : '' },
+      }).stdout;
+    };
     const coloured = onTerminal(false);
-    expect(coloured.stdout).toContain('Invalid answers');
-    expect(onTerminal(true).stdout).not.toContain(ESCAPE);
+    expect(coloured).toContain('create');
+    expect(coloured).toContain(ESCAPE);
+    const plain = onTerminal(true);
+    expect(plain).toContain('create');
+    expect(plain).not.toContain(ESCAPE);
   });
 
   test('a name beyond what AWS allows downstream is refused up front, naming the limit', () => {
