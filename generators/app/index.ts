@@ -186,7 +186,11 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
           this.log(await diffOf(file, target, this.destinationRoot()));
           continue;
         }
-        if (choice === 'keep') await copyFile(join(target, file), this.destinationPath(file));
+        if (choice === 'keep') {
+          // A managed file is read-only: replaced, not written through.
+          await rm(this.destinationPath(file), { force: true });
+          await copyFile(join(target, file), this.destinationPath(file));
+        }
         break;
       }
     }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 
 /** Files that exist in the target with other content than the generator would write. */
 export class ConflictsError extends Error {
@@ -22,6 +21,8 @@ export class ConflictsError extends Error {
 
 /** A unified diff from the target's file to the rendered one. */
 export async function diffOf(file: string, target: string, rendered: string): Promise<string> {
+  // Loaded when a difference is asked for: a scaffold without conflicts never needs it.
+  const { createTwoFilesPatch } = await import('diff');
   const [existing, replacement] = await Promise.all([
     readFile(join(target, file), 'utf8').catch(() => ''),
     readFile(join(rendered, file), 'utf8'),
