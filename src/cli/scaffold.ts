@@ -38,12 +38,15 @@ export interface ScaffoldIo {
 export async function scaffold(args: CliArguments, io: ScaffoldIo): Promise<void> {
   const shown = args.directory ?? '.';
   const plan = await planTarget(shown, resolve(shown));
-  if (!args.force) await assertEmptyTarget(plan.directory, shown);
-  if (args.dryRun) return dryRun(args, io, plan);
-
+  if (args.dryRun) {
+    if (!args.force) await assertEmptyTarget(plan.directory, shown);
+    return dryRun(args, io, plan);
+  }
+  // Locked before the target is looked into: another run's staging directory may be inside it.
   const lock = await lockTarget(plan);
   const forgetLock = io.interruption.removeOnExit(lock);
   try {
+    if (!args.force) await assertEmptyTarget(plan.directory, shown);
     const staging = await makeStaging(plan);
     const forgetStaging = io.interruption.removeOnExit(staging);
     try {
