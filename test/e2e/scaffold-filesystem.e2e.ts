@@ -49,7 +49,7 @@ function scaffold(cwd: string, args: string[]) {
 }
 
 test('a disk that fills up during the install is reported as "disk full", and nothing is left on it', () => {
-  const disk = tmpfs('48m');
+  const disk = tmpfs('16m');
   const result = scaffold(disk, ['orders-db', '--no-git']);
   const ending = result.stderr.split('\n').slice(-4).join('\n');
   expect(ending).toMatch(/Disk full: no space left on the file system of "[^"]+" \(`npm install --no-audit --no-fund` failed\)/);
