@@ -144,7 +144,8 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
     const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
     const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
-    const forget = usable ? undefined : this.#interruption.removeOnExit(scratch);
+    // A render made ahead of time belongs to the CLI, which removes it.
+    const remove = usable ? undefined : this.#interruption.removeOnExit(scratch);
     try {
       if (!usable) await renderManagedFiles(request(scratch));
       for (const source of await listFiles(scratch)) {
@@ -152,9 +153,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
         if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
       }
     } finally {
-      // A render made ahead of time belongs to the CLI, which removes it.
-      if (!usable) await rm(scratch, { recursive: true, force: true });
-      forget?.();
+      await remove?.();
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js';
@@ -40,7 +40,7 @@ export async function prerenderManagedFiles(
     return undefined;
   }
   const outdir = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
-  const forget = interruption.removeOnExit(outdir);
+  const remove = interruption.removeOnExit(outdir);
   const request: ManagedFilesRequest = managedFilesRequest(answers, packageManager.projen, args.packageSource, outdir);
   const worker = takeRenderWorker();
   worker.postMessage(request);
@@ -61,8 +61,7 @@ export async function prerenderManagedFiles(
     async dispose() {
       interruption.signal.removeEventListener('abort', stop);
       await directory.catch(() => worker.terminate());
-      await rm(outdir, { recursive: true, force: true });
-      forget();
+      await remove();
     },
   };
 }

@@ -43,12 +43,11 @@ export async function scaffold(args: CliArguments, io: ScaffoldIo): Promise<void
     return dryRun(args, io, plan);
   }
   // Locked before the target is looked into: another run's staging directory may be inside it.
-  const lock = await lockTarget(plan);
-  const forgetLock = io.interruption.removeOnExit(lock);
+  const removeLock = io.interruption.removeOnExit(await lockTarget(plan));
   try {
     if (!args.force) await assertEmptyTarget(plan.directory, shown);
     const staging = await makeStaging(plan);
-    const forgetStaging = io.interruption.removeOnExit(staging);
+    const removeStaging = io.interruption.removeOnExit(staging);
     try {
       // The staging directory's file system, named as the user knows it.
       const fileSystem = plan.exists ? plan.directory : plan.existingAncestor;
@@ -58,19 +57,17 @@ export async function scaffold(args: CliArguments, io: ScaffoldIo): Promise<void
       await runGenerator(staging, plan, args, io).catch(explain);
       await moveInto(staging, plan).catch(explain);
     } finally {
-      await rm(staging, { recursive: true, force: true });
-      forgetStaging();
+      await removeStaging();
     }
   } finally {
-    await rm(lock, { force: true });
-    forgetLock();
+    await removeLock();
   }
 }
 
 /** Renders into a scratch directory and lists what would happen to the target; writes nothing there. */
 async function dryRun(args: CliArguments, io: ScaffoldIo, plan: TargetPlan): Promise<void> {
   const staging = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-dry-run-`));
-  const forget = io.interruption.removeOnExit(staging);
+  const remove = io.interruption.removeOnExit(staging);
   try {
     await runGenerator(staging, plan, args, io);
     const where = relative(process.cwd(), plan.directory) || '.';
@@ -87,8 +84,7 @@ async function dryRun(args: CliArguments, io: ScaffoldIo, plan: TargetPlan): Pro
     for (const file of created) io.log(`  create    ${file}`);
     for (const file of differing) io.log(`  ${changeLabel} ${file}`);
   } finally {
-    await rm(staging, { recursive: true, force: true });
-    forget();
+    await remove();
   }
 }
 

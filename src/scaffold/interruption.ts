@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
@@ -29,10 +30,13 @@ export class Interruption {
     return this.#controller.signal;
   }
 
-  /** Registers a temporary path; returns the function that forgets it again. */
-  removeOnExit(path: string): () => void {
+  /** Registers a temporary path (a directory or a file); returns the function that removes it when done. */
+  removeOnExit(path: string): () => Promise<void> {
     this.#paths.add(path);
-    return () => this.#paths.delete(path);
+    return async () => {
+      await rm(path, { recursive: true, force: true });
+      this.#paths.delete(path);
+    };
   }
 
   /** Throws the InterruptedError once an interrupt has arrived. */
