@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
-import { cli, entries } from '../support/cli.js';
+import { cli, entries, scratchDir } from '../support/cli.js';
 
 describe('create-rds-iam-stack', () => {
   test('--help lists every question flag and exits 0', () => {
@@ -73,7 +72,7 @@ describe('create-rds-iam-stack', () => {
   });
 
   test('a non-empty directory is refused (exit 1); --force merges into it', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     mkdirSync(join(cwd, 'app'));
     writeFileSync(join(cwd, 'app/notes.txt'), 'keep me');
     const refused = cli(['app', '--yes', '--skip-install', '--no-git'], { cwd });
@@ -98,7 +97,7 @@ describe('create-rds-iam-stack', () => {
   });
 
   test('--answers reads a file', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     writeFileSync(join(cwd, 'answers.json'), JSON.stringify({ region: 'eu-north-1', databaseName: 'ledger' }));
     const { status } = cli(['ledger', '--yes', '--skip-install', '--no-git', '--answers', 'answers.json'], { cwd });
     expect(status).toBe(0);

@@ -1,9 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-info.js';
-import { cli, entries, QUICK } from '../support/cli.js';
+import { cli, entries, QUICK, scratchDir } from '../support/cli.js';
 
 const ESCAPE = '\u001b';
 
@@ -39,7 +36,7 @@ describe('messages', () => {
   test('on a terminal, NO_COLOR turns colours off', () => {
     // `script` gives the command line a pseudo-terminal, as a person's shell would.
     const onTerminal = (noColor: boolean) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+      const cwd = scratchDir();
       const command = `${PACKAGE_ROOT}/node_modules/.bin/tsx ${PACKAGE_ROOT}/src/cli/bin.ts stack --yes --skip-install --no-git`;
       return spawnSync('script', ['-qec', command, '/dev/null'], {
         encoding: 'utf8',

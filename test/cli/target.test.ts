@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, entries, QUICK } from '../support/cli.js';
+import { cli, entries, QUICK, scratchDir } from '../support/cli.js';
 
 // eslint-disable-next-line no-bitwise -- the permission bits of st_mode
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -28,7 +27,7 @@ function git(cwd: string, ...args: string[]): string {
 
 describe('the target directory is kept, never replaced', () => {
   test("the shell's cwd ('.') is filled in place: same inode, same mode, and nothing beside it", () => {
-    const parent = mkdtempSync(join(tmpdir(), 'cli-'));
+    const parent = scratchDir();
     const here = join(parent, 'orders-db');
     mkdirSync(here);
     chmodSync(here, 0o750);
@@ -63,7 +62,7 @@ describe('the target directory is kept, never replaced', () => {
   });
 
   test('a symbolic link to a directory is written through', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     mkdirSync(join(cwd, 'real'));
     symlinkSync('real', join(cwd, 'link'));
     const run = cli(['link', ...QUICK], { cwd });
@@ -77,7 +76,7 @@ describe('the target directory is kept, never replaced', () => {
     ['a dangling symbolic link', (cwd: string) => symlinkSync('missing', join(cwd, 'target')), 'target', /Target directory "target" is a symbolic link to a path that does not exist/],
     ['below a file', (cwd: string) => writeFileSync(join(cwd, 'file'), 'x'), 'file/target', /Target directory "file\/target" cannot be created: "[^"]*file" is a file/],
   ])('%s is refused up front, and nothing is created', (_case, prepare, target, message) => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     prepare(cwd);
     const before = entries(cwd);
     const run = cli([target, ...QUICK], { cwd });
@@ -90,7 +89,7 @@ describe('the target directory is kept, never replaced', () => {
 
 describe('one run per target', () => {
   test('a lock held by a running process refuses the run; a stale lock is taken over', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     const lock = join(cwd, '.stack.create-rds-iam-stack.lock');
     writeFileSync(lock, `${process.pid}\n`);
     const refused = cli(['stack', ...QUICK], { cwd });
@@ -159,7 +158,7 @@ describe('--force never destroys work silently', () => {
 
 describe('an existing git repository is never replaced', () => {
   test('a target holding only .git (a fresh clone) keeps its history, remotes, branch and config', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     const repo = join(cwd, 'clone');
     mkdirSync(repo);
     git(repo, 'init', '--quiet', '--initial-branch=trunk');
@@ -179,7 +178,7 @@ describe('an existing git repository is never replaced', () => {
   });
 
   test('a work tree with --force keeps its history and its files', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     const repo = join(cwd, 'work');
     mkdirSync(repo);
     git(repo, 'init', '--quiet', '--initial-branch=develop');

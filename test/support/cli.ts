@@ -1,11 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-info.js';
 
 const CLI = join(PACKAGE_ROOT, 'src/cli/bin.ts');
 const TSX = join(PACKAGE_ROOT, 'node_modules/.bin/tsx');
+
+const scratchDirectories: string[] = [];
+
+/** A fresh directory in the temp dir, removed after the test file's tests. */
+export function scratchDir(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'cli-'));
+  scratchDirectories.push(directory);
+  return directory;
+}
+
+afterAll(() => {
+  for (const directory of scratchDirectories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
 
 export interface CliRun {
   readonly cwd: string;
@@ -19,7 +32,7 @@ export interface CliRun {
  * would. `umask` runs it under that file-mode mask (through a shell).
  */
 export function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; umask?: string } = {}): CliRun {
-  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'cli-'));
+  const cwd = options.cwd ?? scratchDir();
   const [command, commandArgs] = options.umask
     ? ['sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, TSX, CLI, ...args]]
     : [TSX, [CLI, ...args]];
