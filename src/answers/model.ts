@@ -83,6 +83,8 @@ export interface AnswerProblem {
   readonly key: AnswerKey;
   /** Human name of the field, e.g. `database user #2 name`. */
   readonly field: string;
+  /** Where the value is in the answers object, e.g. `['databaseUsers', 1, 'name']`. */
+  readonly path: readonly PropertyKey[];
   readonly value: unknown;
   readonly rule: string;
 }
@@ -122,6 +124,7 @@ function toProblem(
   return {
     key: path[0] as AnswerKey,
     field: fieldOf(path, origins),
+    path,
     value: reported !== undefined ? reported : valueAt(raw, rawIsField ? path.slice(1) : path),
     rule: issue.message,
   };
@@ -168,6 +171,7 @@ function unknownAnswer(key: string, value: unknown, origin?: string): AnswerProb
   return {
     key: key as AnswerKey,
     field: `answer ${displayValue(key)}${origin ? ` (${origin})` : ''}`,
+    path: [key],
     value,
     rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
   };
