@@ -173,7 +173,7 @@ export class RdsIamStack extends Stack {
     this.notifications = new NotificationTopic(this, 'Notifications', { email: config.alarmEmail });
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', { instance: this.database.instance, topic: this.notifications.topic });
     // RDS checks that it may publish when the subscription is created.
-    this.databaseEvents.node.addDependency(this.notifications);
+    this.databaseEvents.node.addDependency(this.notifications.policy);
     this.monitoring = new StackMonitoring(this, 'Monitoring', {
       profile: props.profile ?? DEFAULT_STAGE_PROFILE,
       name: config.stackName,

@@ -29,6 +29,8 @@ export class NotificationTopic extends Construct {
   public readonly topic: sns.Topic;
   /** Encrypts the topic; the publishing services may use it to encrypt messages. */
   public readonly key: kms.Key;
+  /** The topic policy; a publisher set up in the same deployment (an RDS event subscription) must wait for it. */
+  public readonly policy: sns.TopicPolicy;
 
   constructor(scope: Construct, id: string, props: NotificationTopicProps = {}) {
     super(scope, id);
@@ -61,6 +63,9 @@ export class NotificationTopic extends Construct {
         new iam.PolicyStatement({ sid: publisher.sid, principals: [principal], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'] }),
       );
     }
+
+    if (!this.topic.policy) throw new Error('The topic policy was not created');
+    this.policy = this.topic.policy;
 
     if (props.email) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));

@@ -31,6 +31,12 @@ const ACCESS_LOG_PREFIX = 'alb';
 /** Both task definitions: ARM64 (Graviton) Linux, the platform the pipeline builds the image for. */
 const RUNTIME_PLATFORM: ecs.RuntimePlatform = { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX };
 
+/** An alarm that rolls back a deployment, with its literal name. */
+export interface DeploymentAlarm {
+  readonly name: string;
+  readonly alarm: cloudwatch.IAlarm;
+}
+
 export interface ServiceProps {
   /**
    * Fixed names (`naming.ts`) the CI-access stack grants access to: the image repository (pushes),
@@ -402,13 +408,16 @@ export class Service extends Construct {
   /**
    * ECS deployment alarms: a rollout during which one of `alarms` fires rolls back to the previous
    * task definition (besides the circuit breaker, which only sees tasks that fail to start).
+   * The service names the alarms literally and depends on them, rather than referencing them: an
+   * alarm on the service's own metrics would otherwise make a dependency cycle.
    */
-  public rollBackOnAlarms(alarms: readonly cloudwatch.IAlarm[]): void {
+  public rollBackOnAlarms(alarms: readonly DeploymentAlarm[]): void {
     if (alarms.length === 0) throw new Error('rollBackOnAlarms needs at least one alarm');
-    this.service.enableDeploymentAlarms(
-      alarms.map((alarm) => alarm.alarmName),
-      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
-    );
+    for (const { name } of alarms) {
+      if (Token.isUnresolved(name)) throw new Error('rollBackOnAlarms needs literal alarm names');
+    }
+    this.service.enableDeploymentAlarms(alarms.map((alarm) => alarm.name), { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    for (const { alarm } of alarms) this.service.node.addDependency(alarm);
   }
 
   /** The tasks' connections (security group), e.g. to admit them to RDS Proxy. */

@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { ComparisonOperator, type IAlarm, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,7 +15,7 @@ import { ALARM_THRESHOLDS, type StageProfile } from './alarm-thresholds.js';
 import type { Database } from './database.js';
 import { instanceClassFacts } from './instance-class.js';
 import { RdsProxyMonitoring } from './rds-proxy-monitoring.js';
-import type { Service } from './service.js';
+import type { DeploymentAlarm, Service } from './service.js';
 
 /** Alarms tagged with this roll an ECS deployment back while they fire. */
 const ROLLBACK_TAG = 'deployment-rollback';
@@ -44,7 +44,7 @@ export interface StackMonitoringProps {
 export class StackMonitoring extends Construct {
   public readonly facade: MonitoringFacade;
   /** Alarms that roll a deployment back (`Service.rollBackOnAlarms`). */
-  public readonly rollbackAlarms: IAlarm[];
+  public readonly rollbackAlarms: DeploymentAlarm[];
   /** Counts each line of the exported `iam-db-auth-error` log. */
   public readonly iamAuthFailures: Metric;
   /** `https://<region>.console.aws.amazon.com/cloudwatch/...` of the dashboard. */
@@ -274,7 +274,7 @@ export class StackMonitoring extends Construct {
       addFaultCountAlarm: { Errors: { maxErrorCount: limits.bootstrapErrors, evaluationPeriods: 1, datapointsToAlarm: 1 } },
     });
 
-    this.rollbackAlarms = this.facade.createdAlarmsWithTag(ROLLBACK_TAG).map((created) => created.alarm);
+    this.rollbackAlarms = this.facade.createdAlarmsWithTag(ROLLBACK_TAG).map((created) => ({ name: created.alarmName, alarm: created.alarm }));
     const dashboard = dashboards.createdDashboard();
     if (!dashboard) throw new Error('The monitoring dashboard was not created');
     const region = Stack.of(this).region;

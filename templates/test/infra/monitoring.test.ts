@@ -112,11 +112,13 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
   });
 
   test('a rollout that raises the 5xx or unhealthy-host alarms rolls back (beside the circuit breaker)', () => {
-    const service = onlyResource(template, 'AWS::ECS::Service').props;
-    expect(service.DeploymentConfiguration).toMatchObject({
+    const service = onlyResource(template, 'AWS::ECS::Service');
+    expect(service.props.DeploymentConfiguration).toMatchObject({
       DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      Alarms: { Enable: true, Rollback: true, AlarmNames: ROLLBACK_ALARMS.map((name) => ({ Ref: alarms[`my-stack-${name}`]!.id })) },
+      Alarms: { Enable: true, Rollback: true, AlarmNames: ROLLBACK_ALARMS.map((name) => `my-stack-${name}`) },
     });
+    // Named literally (no reference back from the service), created before it.
+    expect(template.toJSON().Resources[service.id].DependsOn).toEqual(expect.arrayContaining(ROLLBACK_ALARMS.map((name) => alarms[`my-stack-${name}`]!.id)));
   });
 
   test('IAM authentication failures: a metric filter counting every line of the exported iam-db-auth-error log', () => {
