@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import {
   type CustomMetricGroup,
+  type CustomMetricWithAlarm,
+  type CustomThreshold,
   DefaultDashboardFactory,
   MonitoringFacade,
   SnsAlarmActionStrategy,
@@ -16,6 +18,26 @@ import type { Database } from './database.js';
 import { instanceClassFacts } from './instance-class.js';
 import { RdsProxyMonitoring } from './rds-proxy-monitoring.js';
 import type { DeploymentAlarm, Service } from './service.js';
+
+/** A metric with one alarm, for the library's custom monitoring. */
+function alarmed(
+  metric: CustomMetricWithAlarm['metric'],
+  alarmFriendlyName: string,
+  threshold: number,
+  comparisonOperator: ComparisonOperator,
+  additionalDescription: string,
+  options: Partial<CustomThreshold> = {},
+): CustomMetricWithAlarm {
+  return { metric, alarmFriendlyName, addAlarm: { '': { threshold, comparisonOperator, additionalDescription, ...options } } };
+}
+
+/** `percent`% of `value`, rounded down (alarm thresholds are whole numbers). */
+function percentOf(value: number, percent: number): number {
+  return Math.floor((value * percent) / 100);
+}
+
+/** The period of every alarm except RDS Proxy's (1 minute). */
+const FIVE_MINUTES = Duration.minutes(5);
 
 /** Alarms tagged with this roll an ECS deployment back while they fire. */
 const ROLLBACK_TAG = 'deployment-rollback';
@@ -80,44 +102,34 @@ export class StackMonitoring extends Construct {
       instance,
       alarmFriendlyName: 'Database',
       addCpuUsageAlarm: { High: { maxUsagePercent: limits.databaseCpuPercent } },
-      addFreeStorageSpaceAlarm: { Low: { minCount: Math.floor((database.allocatedStorageGiB * 1024 ** 3 * limits.databaseFreeStoragePercent) / 100) } },
+      addFreeStorageSpaceAlarm: { Low: { minCount: percentOf(database.allocatedStorageGiB * 1024 ** 3, limits.databaseFreeStoragePercent) } },
     });
     const instanceMetrics: CustomMetricGroup['metrics'] = [
-      {
-        metric: instance.metricFreeableMemory({ statistic: 'Minimum', period: Duration.minutes(5) }),
-        alarmFriendlyName: 'Freeable-Memory-Low',
-        addAlarm: {
-          '': {
-            threshold: Math.floor((instanceClass.memoryBytes * limits.databaseFreeableMemoryPercent) / 100),
-            comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-            additionalDescription: `Freeable memory of the database below ${limits.databaseFreeableMemoryPercent}% of the instance class's memory.`,
-          },
-        },
-      },
-      {
-        metric: instance.metricDatabaseConnections({ statistic: 'Maximum', period: Duration.minutes(5) }),
-        alarmFriendlyName: 'Connections-High',
-        addAlarm: {
-          '': {
-            threshold: Math.floor((instanceClass.maxConnections * limits.databaseConnectionsPercent) / 100),
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            additionalDescription: `Database connections above ${limits.databaseConnectionsPercent}% of max_connections (${instanceClass.maxConnections} on ${database.instanceType}).`,
-          },
-        },
-      },
+      alarmed(
+        instance.metricFreeableMemory({ statistic: 'Minimum', period: FIVE_MINUTES }),
+        'Freeable-Memory-Low',
+        percentOf(instanceClass.memoryBytes, limits.databaseFreeableMemoryPercent),
+        ComparisonOperator.LESS_THAN_THRESHOLD,
+        `Freeable memory of the database below ${limits.databaseFreeableMemoryPercent}% of the instance class's memory.`,
+      ),
+      alarmed(
+        instance.metricDatabaseConnections({ statistic: 'Maximum', period: FIVE_MINUTES }),
+        'Connections-High',
+        percentOf(instanceClass.maxConnections, limits.databaseConnectionsPercent),
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        `Database connections above ${limits.databaseConnectionsPercent}% of max_connections (${instanceClass.maxConnections} on ${database.instanceType}).`,
+      ),
     ];
     if (instanceClass.burstable) {
-      instanceMetrics.push({
-        metric: instance.metric('CPUCreditBalance', { statistic: 'Minimum', period: Duration.minutes(5) }),
-        alarmFriendlyName: 'Cpu-Credits-Low',
-        addAlarm: {
-          '': {
-            threshold: limits.databaseCpuCreditBalance,
-            comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-            additionalDescription: `CPU credit balance of the burstable database below ${limits.databaseCpuCreditBalance}.`,
-          },
-        },
-      });
+      instanceMetrics.push(
+        alarmed(
+          instance.metric('CPUCreditBalance', { statistic: 'Minimum', period: FIVE_MINUTES }),
+          'Cpu-Credits-Low',
+          limits.databaseCpuCreditBalance,
+          ComparisonOperator.LESS_THAN_THRESHOLD,
+          `CPU credit balance of the burstable database below ${limits.databaseCpuCreditBalance}.`,
+        ),
+      );
     }
 
     // Failed IAM database authentications: RDS exports each as a line of the iam-db-auth-error log.
@@ -129,19 +141,17 @@ export class StackMonitoring extends Construct {
       metricValue: '1',
       defaultValue: 0,
     });
-    this.iamAuthFailures = authFilter.metric({ statistic: 'Sum', period: Duration.minutes(5) });
-    instanceMetrics.push({
-      metric: this.iamAuthFailures,
-      alarmFriendlyName: 'Iam-Auth-Failures-High',
-      addAlarm: {
-        '': {
-          threshold: limits.iamAuthFailures,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
-          additionalDescription: `More than ${limits.iamAuthFailures} failed IAM database authentications in 5 minutes.`,
-        },
-      },
-    });
+    this.iamAuthFailures = authFilter.metric({ statistic: 'Sum', period: FIVE_MINUTES });
+    instanceMetrics.push(
+      alarmed(
+        this.iamAuthFailures,
+        'Iam-Auth-Failures-High',
+        limits.iamAuthFailures,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        `More than ${limits.iamAuthFailures} failed IAM database authentications in 5 minutes.`,
+        { treatMissingDataOverride: TreatMissingData.NOT_BREACHING },
+      ),
+    );
     this.facade.monitorCustom({
       alarmFriendlyName: 'Database',
       humanReadableName: 'Database: memory, connections, IAM authentication',
@@ -156,7 +166,7 @@ export class StackMonitoring extends Construct {
       evaluationPeriods: limits.evaluationPeriods * 5,
       thresholds: {
         minAvailabilityPercent: limits.proxyAvailabilityPercent,
-        maxClientConnections: Math.floor((props.clientConnectionCeiling * limits.proxyClientConnectionsPercent) / 100),
+        maxClientConnections: percentOf(props.clientConnectionCeiling, limits.proxyClientConnectionsPercent),
         maxDatabaseConnectionsPercent: limits.proxyDatabaseConnectionsPercent,
         maxPinnedPercent: limits.proxyPinnedPercent,
         maxQueryLatencyMs: limits.proxyQueryLatencyMs,
@@ -181,17 +191,17 @@ export class StackMonitoring extends Construct {
         metricName,
         dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.service.serviceName },
         statistic: 'Average',
-        period: Duration.minutes(5),
+        period: FIVE_MINUTES,
       });
     const missingTasks = new MathExpression({
       expression: 'desired - running',
       usingMetrics: { desired: taskCount('DesiredTaskCount'), running: taskCount('RunningTaskCount') },
       label: 'Tasks missing (desired - running)',
-      period: Duration.minutes(5),
+      period: FIVE_MINUTES,
     });
-    const loadBalancer5xx = service.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(5) });
-    const target5xx = service.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: Duration.minutes(5) });
-    const p99 = service.targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(5) });
+    const loadBalancer5xx = service.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { statistic: 'Sum', period: FIVE_MINUTES });
+    const target5xx = service.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', period: FIVE_MINUTES });
+    const p99 = service.targetGroup.metrics.targetResponseTime({ statistic: 'p99', period: FIVE_MINUTES });
     const noRequestsNoErrors = TreatMissingData.NOT_BREACHING;
     this.facade.monitorCustom({
       alarmFriendlyName: 'Service',
@@ -200,67 +210,48 @@ export class StackMonitoring extends Construct {
         {
           title: 'Tasks',
           metrics: [
-            {
-              metric: missingTasks,
-              alarmFriendlyName: 'Tasks-Below-Desired',
-              addAlarm: {
-                '': {
-                  threshold: 0,
-                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  evaluationPeriods: limits.missingTaskPeriods,
-                  datapointsToAlarm: limits.missingTaskPeriods,
-                  additionalDescription: `Fewer tasks running than desired for ${limits.missingTaskPeriods * 5} minutes.`,
-                },
-              },
-            },
+            alarmed(
+              missingTasks,
+              'Tasks-Below-Desired',
+              0,
+              ComparisonOperator.GREATER_THAN_THRESHOLD,
+              `Fewer tasks running than desired for ${limits.missingTaskPeriods * 5} minutes.`,
+              { evaluationPeriods: limits.missingTaskPeriods, datapointsToAlarm: limits.missingTaskPeriods },
+            ),
           ],
         },
         {
           title: '5xx',
           metrics: [
-            {
-              metric: loadBalancer5xx,
-              alarmFriendlyName: 'LoadBalancer-5xx-High',
-              addAlarm: {
-                '': {
-                  threshold: limits.loadBalancer5xx,
-                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  treatMissingDataOverride: noRequestsNoErrors,
-                  customTags: [ROLLBACK_TAG],
-                  additionalDescription: `More than ${limits.loadBalancer5xx} 5xx answered by the load balancer itself in 5 minutes.`,
-                },
-              },
-            },
-            {
-              metric: target5xx,
-              alarmFriendlyName: 'Target-5xx-High',
-              addAlarm: {
-                '': {
-                  threshold: limits.target5xx,
-                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  treatMissingDataOverride: noRequestsNoErrors,
-                  customTags: [ROLLBACK_TAG],
-                  additionalDescription: `More than ${limits.target5xx} 5xx answered by the service's tasks in 5 minutes.`,
-                },
-              },
-            },
+            alarmed(
+              loadBalancer5xx,
+              'LoadBalancer-5xx-High',
+              limits.loadBalancer5xx,
+              ComparisonOperator.GREATER_THAN_THRESHOLD,
+              `More than ${limits.loadBalancer5xx} 5xx answered by the load balancer itself in 5 minutes.`,
+              { treatMissingDataOverride: noRequestsNoErrors, customTags: [ROLLBACK_TAG] },
+            ),
+            alarmed(
+              target5xx,
+              'Target-5xx-High',
+              limits.target5xx,
+              ComparisonOperator.GREATER_THAN_THRESHOLD,
+              `More than ${limits.target5xx} 5xx answered by the service's tasks in 5 minutes.`,
+              { treatMissingDataOverride: noRequestsNoErrors, customTags: [ROLLBACK_TAG] },
+            ),
           ],
         },
         {
           title: 'Latency (p99)',
           metrics: [
-            {
-              metric: p99,
-              alarmFriendlyName: 'Target-Latency-P99-High',
-              addAlarm: {
-                '': {
-                  threshold: limits.targetP99LatencyMs / 1000,
-                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  treatMissingDataOverride: noRequestsNoErrors,
-                  additionalDescription: `p99 response time of the service's tasks above ${limits.targetP99LatencyMs} ms.`,
-                },
-              },
-            },
+            alarmed(
+              p99,
+              'Target-Latency-P99-High',
+              limits.targetP99LatencyMs / 1000,
+              ComparisonOperator.GREATER_THAN_THRESHOLD,
+              `p99 response time of the service's tasks above ${limits.targetP99LatencyMs} ms.`,
+              { treatMissingDataOverride: noRequestsNoErrors },
+            ),
           ],
         },
       ],
