@@ -152,7 +152,12 @@ export class Database extends Construct {
         encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-    this.logGroups = { error: logGroupOf('error'), slowquery: logGroupOf('slowquery'), 'iam-db-auth-error': logGroupOf('iam-db-auth-error'), audit: logGroupOf('audit') };
+    this.logGroups = {
+      'error': logGroupOf('error'),
+      'slowquery': logGroupOf('slowquery'),
+      'iam-db-auth-error': logGroupOf('iam-db-auth-error'),
+      'audit': logGroupOf('audit'),
+    };
     const instanceLogGroups = EXPORTED_LOG_TYPES.map((type) => this.logGroups[type]);
 
     // The audit record: every GRANT the user bootstrap or a schema owner runs is on file.

@@ -5,11 +5,11 @@ const MEMORY_PER_VCPU_GIB: Readonly<Record<string, number>> = { m: 4, r: 8, x: 1
 
 /** vCPUs per instance size (the same for every m/r/x family). */
 const VCPUS: Readonly<Record<string, number>> = {
-  large: 2, xlarge: 4, '2xlarge': 8, '4xlarge': 16, '8xlarge': 32, '12xlarge': 48, '16xlarge': 64, '24xlarge': 96, '32xlarge': 128, '48xlarge': 192,
+  'large': 2, 'xlarge': 4, '2xlarge': 8, '4xlarge': 16, '8xlarge': 32, '12xlarge': 48, '16xlarge': 64, '24xlarge': 96, '32xlarge': 128, '48xlarge': 192,
 };
 
 /** Burstable (T) sizes: memory in GiB. */
-const BURSTABLE_MEMORY_GIB: Readonly<Record<string, number>> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, '2xlarge': 32 };
+const BURSTABLE_MEMORY_GIB: Readonly<Record<string, number>> = { 'micro': 1, 'small': 2, 'medium': 4, 'large': 8, 'xlarge': 16, '2xlarge': 32 };
 
 /** RDS for MySQL's default `max_connections` is `{DBInstanceClassMemory/12582880}`. */
 const BYTES_PER_CONNECTION = 12_582_880;

@@ -64,8 +64,10 @@ export class NotificationTopic extends Construct {
       );
     }
 
-    if (!this.topic.policy) throw new Error('The topic policy was not created');
-    this.policy = this.topic.policy;
+    // addToResourcePolicy created it (the topic keeps its reference private).
+    const policy = this.topic.node.tryFindChild('Policy');
+    if (!(policy instanceof sns.TopicPolicy)) throw new Error('The topic policy was not created');
+    this.policy = policy;
 
     if (props.email) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));

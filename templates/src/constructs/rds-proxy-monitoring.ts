@@ -120,7 +120,13 @@ export class RdsProxyMonitoring extends Monitoring {
 
   widgets(): IWidget[] {
     const graph = (title: string, left: (Metric | MathExpression)[], percentage = false) =>
-      new GraphWidget({ title, left, width: QuarterWidth, height: DefaultGraphWidgetHeight, leftYAxis: percentage ? PercentageAxisFromZeroToHundred : CountAxisFromZero });
+      new GraphWidget({
+        title,
+        left,
+        width: QuarterWidth,
+        height: DefaultGraphWidgetHeight,
+        leftYAxis: percentage ? PercentageAxisFromZeroToHundred : CountAxisFromZero,
+      });
     return [
       new MonitoringHeaderWidget({ family: 'RDS Proxy', title: this.title }),
       graph('Availability', [this.availability], true),

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { StageProfile } from '../../src/constructs/alarm-thresholds.js';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
@@ -48,11 +48,17 @@ const EXPECTED_ALARMS: Record<string, { watches: string; comparison: string; pro
   'Proxy-Client-Connections-High': { watches: `AWS/RDS/ClientConnections Sum 60 ${PROXY}`, comparison: GT, production: 48, development: 54, periods: [15, 30] },
   'Proxy-Database-Connections-High': {
     watches: `= IF(allowed > 0, 100 * connections / allowed, 0); allowed: AWS/RDS/MaxDatabaseConnectionsAllowed Sum 60 ${PROXY}; connections: AWS/RDS/DatabaseConnections Sum 60 ${PROXY}`,
-    comparison: GT, production: 80, development: 90, periods: [15, 30],
+    comparison: GT,
+    production: 80,
+    development: 90,
+    periods: [15, 30],
   },
   'Proxy-Pinned-Connections-High': {
     watches: `= IF(connections > 0, 100 * pinned / connections, 0); connections: AWS/RDS/DatabaseConnections Sum 60 ${PROXY}; pinned: AWS/RDS/DatabaseConnectionsCurrentlySessionPinned Sum 60 ${PROXY}`,
-    comparison: GT, production: 20, development: 50, periods: [15, 30],
+    comparison: GT,
+    production: 20,
+    development: 50,
+    periods: [15, 30],
   },
   'Proxy-Query-Latency-High': { watches: `AWS/RDS/QueryDatabaseResponseLatency Average 60 ${PROXY}`, comparison: GT, production: 100_000, development: 500_000, periods: [15, 30] },
   'Service-LoadBalancer-5xx-High': { watches: 'AWS/ApplicationELB/HTTPCode_ELB_5XX_Count Sum 300 [LoadBalancer]', comparison: GT, production: 10, development: 50, periods: [3, 6] },
@@ -61,7 +67,10 @@ const EXPECTED_ALARMS: Record<string, { watches: string; comparison: string; pro
   'Service-Target-Latency-P99-High': { watches: `AWS/ApplicationELB/TargetResponseTime p99 300 ${TG}`, comparison: GT, production: 1, development: 3, periods: [3, 6] },
   'Service-Tasks-Below-Desired': {
     watches: `= desired - running; desired: ECS/ContainerInsights/DesiredTaskCount Average 300 ${ECS}; running: ECS/ContainerInsights/RunningTaskCount Average 300 ${ECS}`,
-    comparison: GT, production: 0, development: 0, periods: [3, 6],
+    comparison: GT,
+    production: 0,
+    development: 0,
+    periods: [3, 6],
   },
   'Service-CPU-Usage-High': { watches: `AWS/ECS/CPUUtilization Average 300 ${ECS}`, comparison: GT, production: 80, development: 90, periods: [3, 6] },
   'Service-Memory-Usage-High': { watches: `AWS/ECS/MemoryUtilization Average 300 ${ECS}`, comparison: GT, production: 80, development: 90, periods: [3, 6] },
