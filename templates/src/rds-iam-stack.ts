@@ -22,6 +22,12 @@ export interface RdsIamStackProps extends StackProps {
    * @default DEFAULT_STAGE_PROFILE ('production')
    */
   readonly profile?: StageProfile;
+  /**
+   * Deletion protection on the database and the load balancer. The destroy workflow deploys with it
+   * off (`-c deletionProtection=false`, see main.ts) right before it deletes the stack.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** Connections each app task's pool may open (the app's DB_POOL_SIZE); the proxy's client-connection alarm counts on it. */
@@ -101,6 +107,7 @@ export class RdsIamStack extends Stack {
       multiAz: config.multiAz,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
     });
 
     // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
@@ -159,6 +166,7 @@ export class RdsIamStack extends Stack {
       loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
       domainName: config.domainName,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
