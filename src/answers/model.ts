@@ -40,6 +40,8 @@ export interface StackAnswers {
   readonly githubRepository?: string;
   /** A DNS name for HTTPS on the load balancer. */
   readonly domainName?: string;
+  /** An e-mail address subscribed to the alarms and database events. */
+  readonly alarmEmail?: string;
 }
 
 export type AnswerKey = keyof StackAnswers;

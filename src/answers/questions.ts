@@ -178,6 +178,16 @@ export const QUESTIONS = [
     optional: true,
     defaultValue: () => undefined,
   }),
+  question({
+    key: 'alarmEmail',
+    flag: 'alarm-email',
+    flagKind: 'string',
+    placeholder: 'EMAIL',
+    label: 'alarm e-mail',
+    description: 'e-mail address subscribed to the alarms and database events (optional)',
+    optional: true,
+    defaultValue: () => undefined,
+  }),
 ] as const satisfies readonly Question[];
 
 /** The name of a user given either typed or as `NAME:ACCESS` text. */

@@ -157,6 +157,13 @@ const domainName = text()
     message: 'must be a lower-case DNS name with at least two labels, e.g. db.example.com',
   });
 
+// Deliberately plain (one @, no spaces, a dotted domain): SNS and the mail server have the last word.
+const alarmEmail = text()
+  .max(254, { message: 'must be at most 254 characters' })
+  .regex(/^[^\s@]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, {
+    message: 'must be an e-mail address such as oncall@example.com',
+  });
+
 /** Rules of the single answers, keyed like the answers themselves. */
 export const FIELD_RULES = {
   name: projectName,
@@ -170,6 +177,7 @@ export const FIELD_RULES = {
   proxyAuth,
   githubRepository: optional(githubRepository),
   domainName: optional(domainName),
+  alarmEmail: optional(alarmEmail),
 } as const;
 
 function isReservedUsername(name: string): boolean {

@@ -256,10 +256,18 @@ describe('optional answers', () => {
     'rejects domain %j',
     (domainName) => expectRejected('domainName', domainName, /DNS name/),
   );
+  test.each(['oncall@example.com', 'team+db-alerts@ops.example.co.uk', 'a.b@sub.example.io'])('alarm e-mail %s', (alarmEmail) => {
+    expect(parseAnswers(valid({ alarmEmail })).alarmEmail).toBe(alarmEmail);
+  });
+  test.each(['oncall', 'oncall@', '@example.com', 'on call@example.com', 'a@b@example.com', 'oncall@localhost', 'oncall@example.c'])(
+    'rejects alarm e-mail %j, naming field, value and rule',
+    (alarmEmail) => expectRejected('alarmEmail', alarmEmail, /^alarm e-mail \(--alarm-email\)\|.*\|must be an e-mail address/),
+  );
   test('an empty answer means none', () => {
-    const answers = parseAnswers(valid({ githubRepository: '', domainName: '  ' }));
+    const answers = parseAnswers(valid({ githubRepository: '', domainName: '  ', alarmEmail: '' }));
     expect(answers).not.toHaveProperty('githubRepository');
     expect(answers).not.toHaveProperty('domainName');
+    expect(answers).not.toHaveProperty('alarmEmail');
   });
 });
 

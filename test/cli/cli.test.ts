@@ -8,7 +8,7 @@ describe('create-rds-iam-stack', () => {
   test('--help lists every question flag and exits 0', () => {
     const { status, stdout } = cli(['--help']);
     expect(status).toBe(0);
-    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain']) {
+    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain', '--alarm-email']) {
       expect(stdout).toContain(flag);
     }
     for (const flag of ['--yes', '--answers FILE', '--skip-install', '--[no-]git', '--force', '--dry-run', '--version']) {

@@ -181,6 +181,7 @@ const TEMPLATE_MATRIX = {
     databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
     natGateways: 'single',
     multiAz: false,
+    alarmEmail: 'oncall@example.com',
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
   'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },

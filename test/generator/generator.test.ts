@@ -16,6 +16,7 @@ const FULL_FLAGS = {
   proxyAuth: 'iam-with-master-secret',
   githubRepo: 'acme/orders-db',
   domain: 'orders.example.com',
+  alarmEmail: 'oncall@example.com',
 };
 
 const storedAnswers = (dir: string) => JSON.parse(readText(dir, '.yo-rc.json'))['create-rds-iam-stack'].answers;
@@ -40,8 +41,11 @@ describe('flags', () => {
       proxyAuth: 'iam-with-master-secret',
       githubRepository: 'acme/orders-db',
       domainName: 'orders.example.com',
+      alarmEmail: 'oncall@example.com',
     });
     const config = readText(result.cwd, 'src/stack-config.ts');
+    expect(config).toContain("alarmEmail: 'oncall@example.com'");
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("alarmEmail: 'oncall@example.com',");
     expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c',\n  ]");
     expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
@@ -89,6 +93,7 @@ describe('prompts', () => {
         proxyAuth: 'end-to-end-iam',
         githubRepository: 'acme/billing',
         domainName: '',
+        alarmEmail: '',
       },
     );
     const answers = storedAnswers(result.cwd);
