@@ -2,17 +2,27 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cross-region-references.js';
+import { DomainRecords } from './constructs/domain-records.js';
+import { FrontDoor } from './constructs/front-door.js';
 import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
-import { Network, SubnetGroup } from './constructs/network.js';
+import { Network } from './constructs/network.js';
 import { Service, type ServiceProps } from './constructs/service.js';
-import { deploymentNames, parameterPrefix } from './naming.js';
+import { EDGE_REGION, EdgeStack } from './edge-stack.js';
+import { deploymentNames, edgeStackName, parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
+import { DEFAULT_PROFILE, profileSettings, type StageProfile } from './stage-profile.js';
 
 export interface RdsIamStackProps extends StackProps {
   /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
   readonly config: StackConfig;
+  /**
+   * Which stage profile's settings apply (web application firewall, NAT gateways: `stage-profile.ts`).
+   * @default DEFAULT_PROFILE ('production')
+   */
+  readonly profile?: StageProfile;
 }
 
 /**
@@ -34,15 +44,20 @@ export class RdsIamStack extends Stack {
   public readonly databaseUsers: DatabaseUsers;
   /** SSM parameters and outputs with the connection settings. */
   public readonly connectionParameters: ConnectionParameters;
-  /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
+  /** ECR repository, ECS Fargate service (task role = `appRole`) and the internal ALB in front of it. */
   public readonly service: Service;
+  /** The CloudFront distribution in front of the load balancer: the app's only public entry. */
+  public readonly frontDoor: FrontDoor;
+  /** The companion stack in us-east-1: web ACL, viewer certificate, CloudFront's log bucket. */
+  public readonly edge: EdgeStack;
 
   private readonly config: StackConfig;
 
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const { config } = props;
     this.config = config;
+    const settings = profileSettings(props.profile ?? DEFAULT_PROFILE, config);
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
@@ -71,7 +86,8 @@ export class RdsIamStack extends Stack {
 
     this.network = new Network(this, 'Network', {
       availabilityZones: config.availabilityZones,
-      natGateways: config.natGateways,
+      internetEgress: config.internetEgress,
+      natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
     });
 
@@ -115,7 +131,6 @@ export class RdsIamStack extends Stack {
       prefix: parameterPrefix(config.stackName),
       settings: connection,
     });
-    this.connectionParameters.grantRead(this.appRole);
 
     // Migrations need DDL: they run as a schema-owner user. If the app user is one, the service migrates
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
@@ -138,10 +153,12 @@ export class RdsIamStack extends Stack {
       migration,
       vpc: this.network.vpc,
       taskSubnets: this.network.appSubnets,
-      loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
+      awsApis: this.network.awsApis,
+      internetEgress: config.internetEgress,
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
       domainName: config.domainName,
+      hostedZone: config.hostedZone,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
@@ -151,7 +168,33 @@ export class RdsIamStack extends Stack {
     // Only the service's tasks reach the proxy.
     this.database.allowProxyFrom(this.service);
 
-    new CfnOutput(this, 'ServiceUrl', { value: this.service.url, description: 'URL of the app (ALB)' });
+    // CloudFront wants its certificate and web ACL from us-east-1: they live in a companion stack there.
+    this.edge = new EdgeStack(scope, edgeStackName(id), {
+      env: { account: props.env?.account, region: EDGE_REGION },
+      appStackName: id,
+      webApplicationFirewall: settings.webApplicationFirewall,
+      domainName: config.domainName,
+      hostedZone: config.hostedZone,
+      description: `${config.projectName}: CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
+    });
+    this.addDependency(this.edge, 'CloudFront needs the web ACL, the certificate and the log bucket first');
+    this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+      loadBalancer: this.service.loadBalancer,
+      domainName: config.domainName,
+      viewerCertificate: this.edge.certificate,
+      webAclArn: this.edge.webFirewall?.webAclArn,
+      accessLogBucket: this.edge.accessLogBucket,
+    });
+    if (config.domainName) {
+      new DomainRecords(this, 'DomainRecords', { domainName: config.domainName, distribution: this.frontDoor.distribution, hostedZone: config.hostedZone });
+    }
+    recordCrossRegionReferenceHandlerSuppressions(this);
+
+    new CfnOutput(this, 'ServiceUrl', { value: this.frontDoor.url, description: 'URL of the app (CloudFront)' });
+    new CfnOutput(this, 'FrontDoorDomainName', {
+      value: this.frontDoor.distribution.distributionDomainName,
+      description: 'DNS name of the CloudFront distribution: the target of the domain name\'s record',
+    });
     new CfnOutput(this, 'EcrRepositoryUri', {
       value: this.service.repository.repositoryUri,
       description: 'Push app images here (immutable tags), then deploy with --parameters ImageTag=<tag>',
