@@ -1,4 +1,5 @@
 import { type awscdk, Component, github, type IResolver, javascript } from 'projen';
+import { refreshBaseImageDigestsStep } from './base-image-pins.js';
 import { imageRepositoryOf, stackNameOf } from './stack-name.js';
 import { GENERATED_VERSIONS } from './versions.js';
 import type { StackAnswers } from '../answers/index.js';
@@ -464,6 +465,8 @@ export class PipelineWorkflows extends Component {
         // create-pull-request pushes with its own token input; neither checkout needs to keep one.
         if (step.id === 'checkout') return [{ ...step, with: { ...step.with, 'persist-credentials': false } }];
         if (step.id === 'setup_pnpm' || step.id === 'setup_bun') return this.packageManagerSetup().map((setup) => ({ ...setup, id: step.id }));
+        // The base image moves with the dependencies, in the same pull request.
+        if (step.id === 'create_patch') return [refreshBaseImageDigestsStep(), { ...step, run: runs[step.id] }];
         if (step.id && runs[step.id]) return [{ ...step, run: runs[step.id] }];
         return [step];
       });

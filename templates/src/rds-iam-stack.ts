@@ -177,7 +177,6 @@ export class RdsIamStack extends Stack {
       hostedZone: config.hostedZone,
       description: `${config.projectName}: CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
     });
-    this.addDependency(this.edge, 'CloudFront needs the web ACL, the certificate and the log bucket first');
     this.frontDoor = new FrontDoor(this, 'FrontDoor', {
       loadBalancer: this.service.loadBalancer,
       domainName: config.domainName,
