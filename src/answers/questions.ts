@@ -124,7 +124,8 @@ export const QUESTIONS = [
     flagKind: 'boolean',
     label: 'internet egress',
     description: 'let the app tasks call the internet on HTTPS through NAT gateways; off: VPC endpoints only, no NAT (default: off)',
-    optional: false,
+    // A run without it is complete: off is the secure default.
+    optional: true,
     defaultValue: () => false,
   }),
   question({

@@ -169,14 +169,14 @@ export const FIELD_RULES = {
  * The hosted zone a domain name lives in when no zone name is given: its parent
  * (`app.example.com` → `example.com`), or the name itself when it has only two labels.
  */
-export function defaultHostedZoneName(domainName: string): string {
-  const labels = domainName.split('.');
-  return labels.length > 2 ? labels.slice(1).join('.') : domainName;
+export function defaultHostedZoneName(name: string): string {
+  const labels = name.split('.');
+  return labels.length > 2 ? labels.slice(1).join('.') : name;
 }
 
-/** Whether `domainName` is `zoneName` or a name inside it. */
-export function isInZone(domainName: string, zoneName: string): boolean {
-  return domainName === zoneName || domainName.endsWith(`.${zoneName}`);
+/** Whether `name` is `zoneName` or a name inside it. */
+export function isInZone(name: string, zoneName: string): boolean {
+  return name === zoneName || name.endsWith(`.${zoneName}`);
 }
 
 function isReservedUsername(name: string): boolean {

@@ -328,7 +328,7 @@ export class PipelineWorkflows extends Component {
               '  exit 0',
               'fi',
               'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color \\',
-              `  --parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
+              `  --parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
               'input="$(jq -r --arg stack "$STACK" \'.[$stack].MigrationRunTaskInput\' migration-outputs.json)"',
               'task="$(aws ecs run-task --cli-input-json "$input" --started-by "deploy-${GITHUB_SHA:0:7}" \\',
               '  --query "tasks[0].taskArn" --output text)"',
@@ -348,9 +348,10 @@ export class PipelineWorkflows extends Component {
             // and CloudFormation waits until the new tasks are healthy.
             name: 'cdk deploy (rolls the service)',
             run: [
-              `parameters=(--parameters "${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              // Scoped to the app stack: cdk deploy also deploys its us-east-1 companion, which has no such parameters.
+              `parameters=(--parameters "\${STACK}:${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
               `if jq -e '.Parameters.${MIGRATION_IMAGE_TAG_PARAMETER}' "cdk.out/\${STACK}.template.json" > /dev/null; then`,
-              `  parameters+=(--parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              `  parameters+=(--parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
               'fi',
               'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color "${parameters[@]}" \\',
               '  --outputs-file cdk-outputs.json',

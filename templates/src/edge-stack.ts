@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cross-region-references.js';
+import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cdk-handlers.js';
 import { WebFirewall } from './constructs/web-firewall.js';
 import type { HostedZoneConfig } from './stack-config.js';
 

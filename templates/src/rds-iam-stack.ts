@@ -2,12 +2,12 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cross-region-references.js';
-import { DomainRecords } from './constructs/domain-records.js';
-import { FrontDoor } from './constructs/front-door.js';
 import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
+import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cdk-handlers.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
+import { DomainRecords } from './constructs/domain-records.js';
+import { FrontDoor } from './constructs/front-door.js';
 import { Network } from './constructs/network.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { EDGE_REGION, EdgeStack } from './edge-stack.js';

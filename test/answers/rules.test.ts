@@ -275,8 +275,7 @@ describe('reporting', () => {
       'az-count',
       'db-name',
       'user',
-      // NAT gateways are asked for only with internet egress.
-      'internet-egress',
+      // Internet egress is optional (off); NAT gateways are asked for only with it.
       'multi-az',
       'proxy-auth',
     ]);

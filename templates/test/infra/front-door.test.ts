@@ -33,7 +33,8 @@ describe('front door without a domain (production profile)', () => {
       Arn: { Ref: expect.stringMatching(/^ServiceLoadBalancer/) },
       OriginProtocolPolicy: 'http-only',
     });
-    expect(distribution().Origins).toEqual([expect.objectContaining({ VpcOriginConfig: expect.objectContaining({ VpcOriginId: expect.anything() }) })]);
+    const vpcOrigin = expect.objectContaining({ VpcOriginId: expect.anything() });
+    expect(distribution().Origins).toEqual([expect.objectContaining({ VpcOriginConfig: vpcOrigin })]);
   });
 
   test('viewers: HTTPS only (HTTP redirects), every method, nothing cached, security headers, HTTP/3, IPv6', () => {
