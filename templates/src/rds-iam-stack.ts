@@ -23,6 +23,12 @@ export interface RdsIamStackProps extends StackProps {
    * @default DEFAULT_PROFILE ('production')
    */
   readonly profile?: StageProfile;
+  /**
+   * Deletion protection on the database and the load balancer. The destroy workflow deploys with it
+   * off (`-c deletionProtection=false`, see main.ts) right before it deletes the stack.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -99,6 +105,7 @@ export class RdsIamStack extends Stack {
       multiAz: config.multiAz,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
     });
 
     // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
@@ -157,6 +164,7 @@ export class RdsIamStack extends Stack {
       internetEgress: config.internetEgress,
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
       domainName: config.domainName,
       hostedZone: config.hostedZone,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).

@@ -58,6 +58,11 @@ export interface ServiceProps {
   /** Customer-managed key for the container log group (its policy must admit CloudWatch Logs). */
   readonly encryptionKey: kms.IKey;
   /**
+   * Deletion protection on the load balancer. Off only to delete the stack (see `DatabaseProps`).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * The app's own DNS name. The internal load balancer then listens on HTTPS only, with a regional
    * ACM certificate for it, so the front door's hop to it is encrypted and verified. Without it the
    * load balancer listens on HTTP, reachable only from inside the VPC (no public address).
@@ -327,7 +332,7 @@ export class Service extends Construct {
       vpcSubnets: props.taskSubnets,
       internetFacing: false,
       dropInvalidHeaderFields: true,
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? true,
       // CloudFront's origin read timeout is 30 s by default; idle connections may live a little longer.
       idleTimeout: Duration.seconds(60),
     });
