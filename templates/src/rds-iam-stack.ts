@@ -1,13 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cdk-handlers.js';
+import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
 import { DomainRecords } from './constructs/domain-records.js';
 import { FrontDoor } from './constructs/front-door.js';
+import { logsCapableKey } from './constructs/log-storage.js';
 import { Network } from './constructs/network.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { EDGE_REGION, EdgeStack } from './edge-stack.js';
@@ -69,26 +70,7 @@ export class RdsIamStack extends Stack {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
     }
 
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: `${id}: RDS storage, master secret, Performance Insights and log groups`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts log groups with the key itself, on behalf of log groups in this account.
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    this.dataKey = logsCapableKey(this, 'DataKey', `${id}: RDS storage, master secret, Performance Insights and log groups`);
 
     this.network = new Network(this, 'Network', {
       availabilityZones: config.availabilityZones,

@@ -5,6 +5,11 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import type { HostedZoneConfig } from '../stack-config.js';
 
+/** The hosted zone by id and name, as configured: no lookup, synth stays offline. */
+export function importHostedZone(scope: Construct, zone: HostedZoneConfig): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(scope, 'HostedZone', { hostedZoneId: zone.id, zoneName: zone.name });
+}
+
 export interface DomainRecordsProps {
   /** The app's DNS name. */
   readonly domainName: string;
@@ -22,7 +27,7 @@ export class DomainRecords extends Construct {
   constructor(scope: Construct, id: string, props: DomainRecordsProps) {
     super(scope, id);
     if (props.hostedZone) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZone.id, zoneName: props.hostedZone.name });
+      const zone = importHostedZone(this, props.hostedZone);
       const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(props.distribution));
       new route53.ARecord(this, 'Alias', { zone, recordName: `${props.domainName}.`, target });
       new route53.AaaaRecord(this, 'AliasIpv6', { zone, recordName: `${props.domainName}.`, target });

@@ -7,13 +7,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import type { DeploymentNames } from '../naming.js';
 import type { HostedZoneConfig } from '../stack-config.js';
 import type { AwsApiEndpoints } from './aws-api-endpoints.js';
+import { importHostedZone } from './domain-records.js';
+import { accessLogBucket } from './log-storage.js';
 
 /** Port the container listens on (app/: PORT). */
 const CONTAINER_PORT = 8080;
@@ -275,30 +276,11 @@ export class Service extends Construct {
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
     });
 
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
-      // ALB access logs support SSE-S3 only (no customer-managed KMS key).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    // ALB access logs support SSE-S3 only (no customer-managed KMS key).
+    this.accessLogBucket = accessLogBucket(this, 'AccessLogBucket', {
+      source: 'ALB',
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Versioned: a deleted or overwritten log stays recoverable until the noncurrent version expires.
-      versioned: true,
-      lifecycleRules: [
-        {
-          id: 'expire-access-logs',
-          expiration: props.accessLogRetention ?? Duration.days(365),
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason =
-      'This bucket only receives ALB access logs. Logging its own access to another bucket, ' +
-      'event notifications and a customer-managed KMS key (unsupported by ALB log delivery) add nothing here.';
-    Validations.of(this.accessLogBucket).acknowledge({ id: 'AwsSolutions-S1', reason: logBucketReason });
-    (this.accessLogBucket.node.defaultChild as s3.CfnBucket).addMetadata('checkov', {
-      skip: ['CKV_AWS_18', 'CKV2_AWS_62', 'CKV_AWS_145'].map((checkId) => ({ id: checkId, comment: logBucketReason })),
+      retention: props.accessLogRetention,
     });
 
     this.loadBalancer = this.internalLoadBalancer(props);
@@ -347,7 +329,7 @@ export class Service extends Construct {
     return new acm.Certificate(this, 'Certificate', {
       domainName,
       validation: acm.CertificateValidation.fromDns(
-        hostedZone ? route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId: hostedZone.id, zoneName: hostedZone.name }) : undefined,
+        hostedZone ? importHostedZone(this, hostedZone) : undefined,
       ),
     });
   }
