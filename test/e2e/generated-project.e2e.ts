@@ -182,6 +182,10 @@ const TEMPLATE_MATRIX = {
     natGateways: 'single',
     multiAz: false,
     alarmEmail: 'oncall@example.com',
+    // The front door with its own name and zone (HTTPS to the load balancer, alias records), and NAT.
+    domainName: 'orders.example.com',
+    hostedZone: 'Z0123456789ABCDEFGHIJ',
+    internetEgress: true,
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
   'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },

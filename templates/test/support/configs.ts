@@ -14,6 +14,7 @@ const base: StackConfig = {
   databaseName: 'app',
   databaseUsers: [{ name: 'app_user', access: 'read-write' }],
   appUser: 'app_user',
+  internetEgress: false,
   natGateways: 'per-az',
   multiAz: true,
   proxyAuth: 'end-to-end-iam',
