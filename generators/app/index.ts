@@ -18,6 +18,7 @@ import {
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/projenrc-source.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
@@ -126,6 +127,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     if (!this.options.skipInstall) {
       await this.#pinResolvedVersions();
       await this.#installService();
+      await this.#writeTemplateSnapshot();
     }
     if (this.options.git !== false) await this.#commitToGit();
     this.log(
@@ -191,6 +193,11 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       cwd: this.destinationPath('app'),
       stdio: 'inherit',
     });
+  }
+
+  /** The template snapshot, which CI refuses to write: in the first commit, the generated CI passes. */
+  async #writeTemplateSnapshot(): Promise<void> {
+    await this.spawn('npx', ['projen', TEMPLATE_SNAPSHOT_TASK], { cwd: this.destinationRoot(), stdio: 'inherit' });
   }
 
   async #commitToGit(): Promise<void> {
