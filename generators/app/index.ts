@@ -18,8 +18,8 @@ import {
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/projenrc-source.js';
-import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 
