@@ -102,7 +102,8 @@ try {
         }
         results[side].build.push(await timed('npx', ['projen', 'build'], dir, env));
         const last = results[side].build.at(-1)!;
-        console.log(`round ${round + 1} ${side}: scaffold ${results[side].scaffold.at(-1)!.seconds.toFixed(1)} s, build ${last.seconds.toFixed(1)} s, load ${last.load.map((l) => l.toFixed(1)).join(' -> ')}`);
+        const steps = Object.entries(last.steps).map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`).join(', ');
+        console.log(`round ${round + 1} ${side}: scaffold ${results[side].scaffold.at(-1)!.seconds.toFixed(1)} s, build ${last.seconds.toFixed(1)} s (${steps}), load ${last.load.map((l) => l.toFixed(1)).join(' -> ')}`);
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
