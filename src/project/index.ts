@@ -4,3 +4,4 @@ export { stackNameOf } from './stack-name.js';
 export { GENERATED_VERSIONS } from './versions.js';
 export { renderProjenrc, type ProjenrcExtras } from './projenrc-source.js';
 export { TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
+export { ProjenrcOptionsError, projenrcField } from './projenrc-options-error.js';
