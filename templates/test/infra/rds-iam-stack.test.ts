@@ -343,4 +343,11 @@ describe('template structure', () => {
     const json = () => normalizeAssetHashes(Template.fromStack(build(variants.default).stack).toJSON());
     expect(json()).toEqual(json());
   });
+
+  test.each([false, true])('the shared synthesis is the one this file would make (recommended flags: %s)', (recommendedFlags) => {
+    // synthesize() reads variants from the run's shared syntheses (support/README.md); build() synthesizes here.
+    const shared = synthesize(variants.threeAzMixed, { recommendedFlags }).template.toJSON();
+    const here = Template.fromStack(build(variants.threeAzMixed, { recommendedFlags }).stack).toJSON();
+    expect(normalizeAssetHashes(shared)).toEqual(normalizeAssetHashes(here));
+  });
 });

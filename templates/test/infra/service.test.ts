@@ -1,13 +1,11 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { variants } from '../support/configs.js';
+import { focusedConfigs, variants } from '../support/configs.js';
 import { nagFindings, synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
-
-const httpsConfig = { ...variants.default, domainName: 'app.example.com' };
 
 describe('Service (default config: no domain)', () => {
   const { template } = synthesize(variants.default);
@@ -195,7 +193,7 @@ describe('Service (default config: no domain)', () => {
 });
 
 describe('Service with a domain name: HTTPS to the load balancer too', () => {
-  const { template, app } = synthesize(httpsConfig);
+  const { template, app } = synthesize(focusedConfigs.withDomain);
 
   test('regional ACM certificate (DNS validation); one HTTPS listener with the post-quantum TLS 1.3/1.2 policy; no HTTP listener', () => {
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', ValidationMethod: 'DNS' });
@@ -220,7 +218,7 @@ describe('Service with a domain name: HTTPS to the load balancer too', () => {
 });
 
 test('regions opened after August 2022 admit the log delivery service principal instead of an ELB account', () => {
-  const { template } = synthesize({ ...variants.default, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] });
+  const { template } = synthesize(focusedConfigs.newerRegion);
   const statements = onlyResource(template, 'AWS::S3::BucketPolicy').props.PolicyDocument.Statement as Record<string, unknown>[];
   expect(statements[1]).toMatchObject({ Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } });
 });
@@ -288,7 +286,7 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
   });
 
   test('an app user that is a schema owner migrates at start-up instead', () => {
-    const { template } = synthesize({ ...variants.default, databaseUsers: [{ name: 'svc', access: 'schema-owner' }], appUser: 'svc' });
+    const { template } = synthesize(focusedConfigs.appUserOwnsSchema);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     const task = onlyResource(template, 'AWS::ECS::TaskDefinition').props;
     expect(task.ContainerDefinitions[0].Environment).toEqual(expect.arrayContaining([{ Name: 'MIGRATE_ON_START', Value: 'true' }]));
