@@ -4,9 +4,9 @@
  * (refused), a lock that outlasts the statement budget (a clean, bounded failure) and sessions
  * opened before a lowering (ended).
  */
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { createHandler, type HandlerDependencies } from '../../src/lambda/db-users/handler.js';
 import { connectMysql, StatementTimeoutError } from '../../src/lambda/db-users/sql-connection.js';
@@ -37,7 +37,11 @@ const tls = () => ({ ca: server.caPem, rejectUnauthorized: true, verifyIdentity:
 function connectWithToken(user: string): Promise<mysql.Connection> {
   const token = fakeIamToken(user, server.host, server.port);
   return mysql.createConnection({
-    host: server.host, port: server.port, user, database: DB, ssl: tls(),
+    host: server.host,
+    port: server.port,
+    user,
+    database: DB,
+    ssl: tls(),
     authPlugins: { mysql_clear_password: () => async () => token },
   });
 }
@@ -80,7 +84,7 @@ describe('a hand-made account is taken over to exactly its configured access', (
     ['table-level grants on the application schema', [`GRANT INSERT, DELETE ON ${DB}.items TO ?@?`]],
     ['column-level grants on the application schema', [`GRANT UPDATE (name) ON ${DB}.items TO ?@?`]],
     ['routine privileges', [`GRANT EXECUTE ON PROCEDURE ${DB}.touch TO ?@?`]],
-    ['more than its level on the application schema, with GRANT OPTION', [`GRANT ALL ON \`app\\_db\`.* TO ?@? WITH GRANT OPTION`]],
+    ['more than its level on the application schema, with GRANT OPTION', ['GRANT ALL ON `app\\_db`.* TO ?@? WITH GRANT OPTION']],
     ['a proxy grant on the master user', ["GRANT PROXY ON 'admin'@'%' TO ?@?"]],
     ['a role, also its default role', ['GRANT auditor TO ?@?']],
     ['everything at once', [
@@ -134,7 +138,9 @@ describe('a same-name account at another host', () => {
 
 describe('bounded by the handler’s own clock', () => {
   it('a statement blocked by FLUSH TABLES WITH READ LOCK fails within the budget, naming the statement and the reason', async () => {
-    const locker = await mysql.createConnection({ host: server.host, port: server.port, user: server.adminUser, password: server.adminPassword, ssl: tls() });
+    const locker = await mysql.createConnection({
+      host: server.host, port: server.port, user: server.adminUser, password: server.adminPassword, ssl: tls(),
+    });
     try {
       await locker.query('FLUSH TABLES WITH READ LOCK');
       const started = Date.now();
@@ -150,7 +156,10 @@ describe('bounded by the handler’s own clock', () => {
   });
 
   it('a statement the server does not answer is abandoned client-side and the connection closes at once', async () => {
-    const connection = await connectMysql({ host: server.host, port: server.port, ca: server.caPem, statementTimeoutMs: 1_000 }, { username: server.adminUser, password: server.adminPassword });
+    const connection = await connectMysql(
+      { host: server.host, port: server.port, ca: server.caPem, statementTimeoutMs: 1_000 },
+      { username: server.adminUser, password: server.adminPassword },
+    );
     // A stalled server (process stopped): nothing server-side can end the statement.
     const pid = Number(await readFile(join(server.baseDir, 'mariadb.pid'), 'utf8'));
     process.kill(pid, 'SIGSTOP');

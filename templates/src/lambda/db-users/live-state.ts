@@ -13,7 +13,14 @@ import { ACCOUNT_HOST, grantSchemaPattern, type ExtraGrant, type LiveState, type
 import type { SqlConnection } from './sql-connection.js';
 
 interface AccountRow { User: string; Host: string; plugin: string; authentication_string: string; ssl_type: string }
-interface GranteeRow { GRANTEE: string; PRIVILEGE_TYPE: string; IS_GRANTABLE: string; TABLE_SCHEMA?: string; TABLE_NAME?: string; COLUMN_NAME?: string }
+interface GranteeRow {
+  GRANTEE: string;
+  PRIVILEGE_TYPE: string;
+  IS_GRANTABLE: string;
+  TABLE_SCHEMA?: string;
+  TABLE_NAME?: string;
+  COLUMN_NAME?: string;
+}
 interface OwnedRow { User: string; Host: string; [column: string]: unknown }
 
 /**
@@ -39,50 +46,92 @@ type Source =
 function sources(schemaPattern: string): readonly Source[] {
   return [
     {
-      kind: 'grantee', view: 'USER_PRIVILEGES', columns: '',
+      kind: 'grantee',
+      view: 'USER_PRIVILEGES',
+      columns: '',
       // USAGE means "no privileges"; anything else global is extra (GRANT OPTION shows as IS_GRANTABLE).
       toGrant: (r) => (r.PRIVILEGE_TYPE === 'USAGE' && r.IS_GRANTABLE !== 'YES' ? undefined : { level: 'global', privilege: r.PRIVILEGE_TYPE }),
     },
     {
-      kind: 'grantee', view: 'SCHEMA_PRIVILEGES', columns: ', TABLE_SCHEMA',
+      kind: 'grantee',
+      view: 'SCHEMA_PRIVILEGES',
+      columns: ', TABLE_SCHEMA',
       toGrant: (r) => (r.TABLE_SCHEMA === schemaPattern ? 'schema' : { level: 'schema', schema: r.TABLE_SCHEMA!, privilege: r.PRIVILEGE_TYPE }),
     },
     {
-      kind: 'grantee', view: 'TABLE_PRIVILEGES', columns: ', TABLE_SCHEMA, TABLE_NAME',
+      kind: 'grantee',
+      view: 'TABLE_PRIVILEGES',
+      columns: ', TABLE_SCHEMA, TABLE_NAME',
       toGrant: (r) => ({ level: 'table', schema: r.TABLE_SCHEMA!, table: r.TABLE_NAME!, privilege: r.PRIVILEGE_TYPE }),
     },
     {
-      kind: 'grantee', view: 'COLUMN_PRIVILEGES', columns: ', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME',
+      kind: 'grantee',
+      view: 'COLUMN_PRIVILEGES',
+      columns: ', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME',
       toGrant: (r) => ({ level: 'column', schema: r.TABLE_SCHEMA!, table: r.TABLE_NAME!, column: r.COLUMN_NAME!, privilege: r.PRIVILEGE_TYPE }),
     },
     {
-      kind: 'owned', table: 'procs_priv', user: 'User', host: 'Host', columns: 'Db, Routine_name, Routine_type, Proc_priv',
+      kind: 'owned',
+      table: 'procs_priv',
+      user: 'User',
+      host: 'Host',
+      columns: 'Db, Routine_name, Routine_type, Proc_priv',
       toGrant: (r) => ({ level: 'routine', schema: String(r.Db), routine: `${String(r.Routine_type)} ${String(r.Routine_name)}`, privilege: String(r.Proc_priv) }),
     },
     {
-      kind: 'owned', table: 'proxies_priv', user: 'User', host: 'Host', columns: 'Proxied_user, Proxied_host',
+      kind: 'owned',
+      table: 'proxies_priv',
+      user: 'User',
+      host: 'Host',
+      columns: 'Proxied_user, Proxied_host',
       toGrant: (r) => ({ level: 'proxy', user: String(r.Proxied_user), host: String(r.Proxied_host) }),
     },
     // MySQL 8.4: roles are accounts (user@host) granted through role_edges; dynamic privileges.
     {
-      kind: 'owned', table: 'role_edges', needs: 'role_edges', user: 'TO_USER', host: 'TO_HOST', columns: 'FROM_USER, FROM_HOST',
+      kind: 'owned',
+      table: 'role_edges',
+      needs: 'role_edges',
+      user: 'TO_USER',
+      host: 'TO_HOST',
+      columns: 'FROM_USER, FROM_HOST',
       toGrant: (r) => ({ level: 'role', role: String(r.FROM_USER), host: String(r.FROM_HOST) }),
     },
     {
-      kind: 'owned', table: 'default_roles', needs: 'default_roles', user: 'USER', host: 'HOST', columns: 'DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST',
+      kind: 'owned',
+      table: 'default_roles',
+      needs: 'default_roles',
+      user: 'USER',
+      host: 'HOST',
+      columns: 'DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST',
       toGrant: (r) => ({ level: 'default-role', role: String(r.DEFAULT_ROLE_USER), host: String(r.DEFAULT_ROLE_HOST) }),
     },
     {
-      kind: 'owned', table: 'global_grants', needs: 'global_grants', user: 'USER', host: 'HOST', columns: 'PRIV',
+      kind: 'owned',
+      table: 'global_grants',
+      needs: 'global_grants',
+      user: 'USER',
+      host: 'HOST',
+      columns: 'PRIV',
       toGrant: (r) => ({ level: 'global', privilege: String(r.PRIV) }),
     },
     // MariaDB: roles have no host; the default role is a column of mysql.user.
     {
-      kind: 'owned', table: 'roles_mapping', needs: 'roles_mapping', user: 'User', host: 'Host', columns: 'Role',
+      kind: 'owned',
+      table: 'roles_mapping',
+      needs: 'roles_mapping',
+      user: 'User',
+      host: 'Host',
+      columns: 'Role',
       toGrant: (r) => ({ level: 'role', role: String(r.Role) }),
     },
     {
-      kind: 'owned', table: 'user', needs: 'roles_mapping', user: 'User', host: 'Host', columns: 'default_role', where: "default_role <> ''",
+      kind: 'owned',
+      table: 'user',
+      needs: 'roles_mapping',
+      user: 'User',
+      host: 'Host',
+      columns: 'default_role',
+      where: "default_role <> ''",
       toGrant: (r) => ({ level: 'default-role', role: String(r.default_role) }),
     },
   ];

@@ -342,11 +342,12 @@ export function planUserChanges(
     let unknownOnSchema = false;
     for (const raw of current?.privileges ?? []) {
       const name = raw.toUpperCase() as DatabasePrivilege;
-      if (KNOWN_DATABASE_PRIVILEGES.includes(name)) held.add(name);
-      else {
-        unmanagedPrivileges.push({ user: user.name, privilege: raw });
-        unknownOnSchema = true;
+      if (KNOWN_DATABASE_PRIVILEGES.includes(name)) {
+        held.add(name);
+        continue;
       }
+      unmanagedPrivileges.push({ user: user.name, privilege: raw });
+      unknownOnSchema = true;
     }
     const reset = unknownOnSchema || extras.some((g) => !['role', 'default-role', 'proxy'].includes(g.level));
     if (current && reset) {
