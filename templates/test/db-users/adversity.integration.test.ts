@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import { createHandler, type HandlerDependencies } from '../../src/lambda/db-users/handler.js';
 import { connectMysql, StatementTimeoutError } from '../../src/lambda/db-users/sql-connection.js';
 import { createEvent, updateEvent } from '../support/events.js';
-import { fakeIamToken } from '../support/iam-token.js';
+import { connectWithIamToken } from '../support/iam-token.js';
 import { startMariaDbServer, type MariaDbServer } from '../support/mariadb-server.js';
 
 const DB = 'app_db';
@@ -34,17 +34,7 @@ function dependencies(overrides: Partial<HandlerDependencies> = {}): HandlerDepe
 
 const tls = () => ({ ca: server.caPem, rejectUnauthorized: true, verifyIdentity: true });
 
-function connectWithToken(user: string): Promise<mysql.Connection> {
-  const token = fakeIamToken(user, server.host, server.port);
-  return mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user,
-    database: DB,
-    ssl: tls(),
-    authPlugins: { mysql_clear_password: () => async () => token },
-  });
-}
+const connectWithToken = (user: string) => connectWithIamToken(server, user, DB);
 
 /** Every grant line of every account with this name, at any host (SHOW GRANTS: an independent oracle). */
 async function grantsOf(user: string): Promise<string[]> {

@@ -9,7 +9,7 @@ import { createHandler, type HandlerDependencies } from '../../src/lambda/db-use
 import { RetriesExhaustedError } from '../../src/lambda/db-users/retry.js';
 import { connectMysql, type MasterCredentials, type SqlConnection } from '../../src/lambda/db-users/sql-connection.js';
 import { createEvent, deleteEvent, updateEvent } from '../support/events.js';
-import { fakeIamToken } from '../support/iam-token.js';
+import { connectWithIamToken } from '../support/iam-token.js';
 import { startMariaDbServer, type MariaDbServer } from '../support/mariadb-server.js';
 
 const DB = 'app_db'; // has an underscore: exercises the wildcard escaping of GRANT
@@ -70,17 +70,7 @@ async function snapshot(): Promise<Record<string, { account: unknown; grants: st
   return result;
 }
 
-async function connectAsIamUser(user: string): Promise<mysql.Connection> {
-  const token = fakeIamToken(user, server.host, server.port);
-  return mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user,
-    database: DB,
-    ssl: { ca: server.caPem, rejectUnauthorized: true, verifyIdentity: true },
-    authPlugins: { mysql_clear_password: () => async () => token },
-  });
-}
+const connectAsIamUser = (user: string) => connectWithIamToken(server, user, DB);
 
 beforeAll(async () => {
   server = await startMariaDbServer({ pam: true, generalLog: true });
