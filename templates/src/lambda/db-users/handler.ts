@@ -10,10 +10,10 @@
  * never succeeds after an error.
  */
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse, Context } from 'aws-lambda';
-import mysql from 'mysql2';
-import { readLiveState, readSessions } from './live-state.js';
+import { readLiveState } from './live-state.js';
 import { describeGrant, planUserChanges, validateUsers, type AuthenticationMethod, type DesiredUser, type LiveState, type PlanOptions, type UserChangePlan } from './planner.js';
 import { DEFAULT_RETRY_POLICY, describeError, withRetries, type RetryPolicy } from './retry.js';
+import { endSessions } from './sessions.js';
 import type { MasterCredentials, SqlConnection } from './sql-connection.js';
 import { validateDatabaseName, InvalidIdentifierError } from './validation.js';
 
@@ -47,8 +47,6 @@ export interface HandlerDependencies {
 
 /** Time kept in reserve for reporting back to CloudFormation after the last statement. */
 const RESERVE_MS = 10_000;
-
-const killConnection = (threadId: number) => mysql.format('KILL CONNECTION ?', [threadId]);
 
 export type OnEventHandler = (event: CdkCustomResourceEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<CdkCustomResourceResponse>;
 
@@ -130,7 +128,8 @@ export function createHandler(deps: HandlerDependencies): OnEventHandler {
         log(`Applying: ${statement.sql}`);
         await run(statement.sql, `Statement for user ${statement.user} (${statement.kind})`);
       }
-      await endSessions(plan.endSessionsOf);
+      const ended = await endSessions(connection, plan.endSessionsOf, deps.endSessionStatement);
+      if (ended.count > 0) log(`Ended ${ended.count} session(s) of [${ended.users.join(', ')}] opened before their rights were lowered.`);
 
       // Never report success while an account holds more (or less) than configured.
       const after = await readLiveState(session, names, desired.databaseName);
@@ -144,21 +143,6 @@ export function createHandler(deps: HandlerDependencies): OnEventHandler {
       }
     } finally {
       await connection.end().catch(() => undefined);
-    }
-
-    /** Sessions opened before a lowering keep their old rights: end them (they reconnect with the new ones). */
-    async function endSessions(users: readonly string[]): Promise<void> {
-      const sessions = await readSessions(session, users);
-      const statement = deps.endSessionStatement ?? killConnection;
-      for (const s of sessions) {
-        try {
-          await connection.query(statement(s.id));
-        } catch (error) {
-          // The session may have ended on its own in between (ER_NO_SUCH_THREAD).
-          if ((error as { code?: unknown }).code !== 'ER_NO_SUCH_THREAD') throw new Error(`Ending session ${s.id} of ${s.user} failed: ${describeError(error)}`);
-        }
-      }
-      if (sessions.length > 0) log(`Ended ${sessions.length} session(s) of [${[...new Set(sessions.map((s) => s.user))].join(', ')}] opened before their rights were lowered.`);
     }
 
     const summary = `created [${plan.created.join(', ')}], changed [${plan.changed.join(', ')}], dropped [${plan.dropped.join(', ')}], unchanged [${plan.unchanged.join(', ')}]`;

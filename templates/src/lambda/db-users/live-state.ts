@@ -201,12 +201,3 @@ export async function readLiveState(
   const otherHostAccounts = accounts.filter((row) => row.Host !== ACCOUNT_HOST).map((row) => ({ name: row.User, host: row.Host }));
   return { users, otherHostAccounts };
 }
-
-/** Ids of the server sessions the given accounts hold (any host), except this connection's own. */
-export async function readSessions(connection: SqlConnection, userNames: readonly string[]): Promise<{ id: number; user: string }[]> {
-  if (userNames.length === 0) return [];
-  const rows = await connection.query<{ ID: number | string; USER: string }>(
-    mysql.format('SELECT ID, USER FROM information_schema.PROCESSLIST WHERE USER IN (?) AND ID <> CONNECTION_ID()', [[...userNames]]),
-  );
-  return rows.map((r) => ({ id: Number(r.ID), user: r.USER }));
-}
