@@ -47,9 +47,9 @@ function dependencies(overrides: Partial<HandlerDependencies> = {}): HandlerDepe
       secretReads++;
       return { username: server.adminUser, password: server.adminPassword };
     },
-    connect: async (credentials) => {
+    connect: async (credentials, options) => {
       connectCalls++;
-      return recording(await connectMysql({ host: server.host, port: server.port, ca: server.caPem }, credentials));
+      return recording(await connectMysql({ host: server.host, port: server.port, ca: server.caPem, ...options }, credentials));
     },
     sleep: async () => undefined,
     log: (line) => logs.push(line),
@@ -252,10 +252,10 @@ describe('DatabaseUsers handler against MariaDB', () => {
       const real = dependencies();
       const handler = createHandler({
         ...real,
-        connect: async (credentials) => {
+        connect: async (credentials, options) => {
           attempts++;
           if (attempts < 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-          return real.connect(credentials);
+          return real.connect(credentials, options);
         },
         retryPolicy: { attempts: 5, baseDelayMs: 1, maxDelayMs: 4 },
       });
