@@ -35,6 +35,8 @@ const EnvSchema = z
     DB_POOL_MAX_IDLE: z.coerce.number().int().min(0).optional(),
     DB_POOL_IDLE_TIMEOUT_MS: positiveInt.default(60_000),
     DB_POOL_QUEUE_LIMIT: positiveInt.max(10_000).default(100),
+    /** Longest wait of a request for a pool connection before it is answered 503. */
+    DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.default(2_000),
     DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     DB_QUERY_TIMEOUT_MS: positiveInt.default(5_000),
     /** How long a signed token is reused (validity is 15 minutes). */
@@ -77,6 +79,7 @@ export interface DatabaseSettings {
     readonly maxIdle: number;
     readonly idleTimeoutMs: number;
     readonly queueLimit: number;
+    readonly acquireTimeoutMs: number;
   };
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxIdle: e.DB_POOL_MAX_IDLE ?? Math.floor(e.DB_POOL_SIZE / 2),
         idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
         queueLimit: e.DB_POOL_QUEUE_LIMIT,
+        acquireTimeoutMs: e.DB_POOL_ACQUIRE_TIMEOUT_MS,
       },
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 /** Entry point: `node dist/server.js`. */
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
+import { Admission } from './admission.js';
 import { createApp, type Lifecycle } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await migrate(pool, logger);
 
   const lifecycle: Lifecycle = { draining: false };
-  const app = createApp({ pool, logger, lifecycle, queryTimeoutMs: config.db.queryTimeoutMs });
+  const { connectionLimit, queueLimit, acquireTimeoutMs } = config.db.pool;
+  const admission = new Admission({ maxConcurrent: connectionLimit, maxQueued: queueLimit, acquireTimeoutMs });
+  const app = createApp({ pool, logger, lifecycle, admission, queryTimeoutMs: config.db.queryTimeoutMs });
   const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) => {
     logger.info(
       { port: info.port, dbHost: config.db.host, dbUser: config.db.user, dbMode: config.db.tls.mode },

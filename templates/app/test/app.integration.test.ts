@@ -95,8 +95,11 @@ describe('end to end through the IAM token path', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Probes are logged at debug (every few seconds from the load balancer), other requests at info.
     const line = logs.lines.find((l) => l.requestId === 'test-request-1' && l.msg === 'request');
-    expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/healthz', status: 200, service: 'app' });
+    expect(line).toMatchObject({ level: 'debug', method: 'GET', path: '/healthz', status: 200, service: 'app' });
+    await json('/items/999999', { headers: { 'x-request-id': 'test-request-2' } });
+    expect(logs.lines.find((l) => l.requestId === 'test-request-2' && l.msg === 'request')).toMatchObject({ level: 'info', path: '/items/999999', status: 404 });
     expect(logs.text()).not.toContain('X-Amz-Signature');
   });
 });

@@ -103,8 +103,9 @@ export class DatabaseUsers extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      // Worst case: 6 connect attempts x 5 s timeout + ~44 s backoff + statements (15 s timeout each,
-      // normally milliseconds) stays well inside 3 minutes; retries also stop early near the deadline.
+      // Worst case: 6 connect attempts x 5 s timeout + ~44 s backoff + statements (10 s budget each,
+      // normally milliseconds) stays well inside 3 minutes; retries stop early near the deadline and no
+      // statement starts with less than its budget + 10 s left.
       timeout: Duration.minutes(3),
       role,
       logGroup,

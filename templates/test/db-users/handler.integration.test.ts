@@ -9,7 +9,7 @@ import { createHandler, type HandlerDependencies } from '../../src/lambda/db-use
 import { RetriesExhaustedError } from '../../src/lambda/db-users/retry.js';
 import { connectMysql, type MasterCredentials, type SqlConnection } from '../../src/lambda/db-users/sql-connection.js';
 import { createEvent, deleteEvent, updateEvent } from '../support/events.js';
-import { fakeIamToken } from '../support/iam-token.js';
+import { connectWithIamToken } from '../support/iam-token.js';
 import { startMariaDbServer, type MariaDbServer } from '../support/mariadb-server.js';
 
 const DB = 'app_db'; // has an underscore: exercises the wildcard escaping of GRANT
@@ -47,9 +47,9 @@ function dependencies(overrides: Partial<HandlerDependencies> = {}): HandlerDepe
       secretReads++;
       return { username: server.adminUser, password: server.adminPassword };
     },
-    connect: async (credentials) => {
+    connect: async (credentials, options) => {
       connectCalls++;
-      return recording(await connectMysql({ host: server.host, port: server.port, ca: server.caPem }, credentials));
+      return recording(await connectMysql({ host: server.host, port: server.port, ca: server.caPem, ...options }, credentials));
     },
     sleep: async () => undefined,
     log: (line) => logs.push(line),
@@ -70,17 +70,7 @@ async function snapshot(): Promise<Record<string, { account: unknown; grants: st
   return result;
 }
 
-async function connectAsIamUser(user: string): Promise<mysql.Connection> {
-  const token = fakeIamToken(user, server.host, server.port);
-  return mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user,
-    database: DB,
-    ssl: { ca: server.caPem, rejectUnauthorized: true, verifyIdentity: true },
-    authPlugins: { mysql_clear_password: () => async () => token },
-  });
-}
+const connectAsIamUser = (user: string) => connectWithIamToken(server, user, DB);
 
 beforeAll(async () => {
   server = await startMariaDbServer({ pam: true, generalLog: true });
@@ -262,10 +252,10 @@ describe('DatabaseUsers handler against MariaDB', () => {
       const real = dependencies();
       const handler = createHandler({
         ...real,
-        connect: async (credentials) => {
+        connect: async (credentials, options) => {
           attempts++;
           if (attempts < 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-          return real.connect(credentials);
+          return real.connect(credentials, options);
         },
         retryPolicy: { attempts: 5, baseDelayMs: 1, maxDelayMs: 4 },
       });

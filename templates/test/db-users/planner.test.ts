@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { planUserChanges, type DesiredUser, type LiveUser, type PlanOptions } from '../../src/lambda/db-users/planner.js';
+import { AccountConflictError, describeGrant, planUserChanges, type DesiredUser, type ExtraGrant, type LiveUser, type PlanOptions } from '../../src/lambda/db-users/planner.js';
 
 const iam: PlanOptions = { databaseName: 'app', authentication: { kind: 'aws-iam' } };
 const sql = (previous: DesiredUser[], desired: DesiredUser[], options: PlanOptions = iam) =>
@@ -79,13 +79,67 @@ describe('planUserChanges', () => {
     expect(plan.changed).toEqual(['app_rw']);
   });
 
-  it('never puts unknown privilege names from the server into SQL', () => {
+  it('never puts unknown privilege names from the server into SQL: the account is reset instead', () => {
     const live: LiveUser[] = [
       { name: 'reporting', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true, privileges: ['SELECT', "X'; DROP USER root; --"], grantOption: false },
     ];
     const plan = planUserChanges([ro], [ro], { ...iam, live });
-    expect(plan.statements).toEqual([]);
+    expect(plan.statements.map((s) => s.sql)).toEqual([
+      "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'reporting'@'%'",
+      "GRANT SELECT ON `app`.* TO 'reporting'@'%'",
+    ]);
     expect(plan.unmanagedPrivileges).toEqual([{ user: 'reporting', privilege: "X'; DROP USER root; --" }]);
+  });
+
+  describe('takes over an account holding more than its access level', () => {
+    const exact: LiveUser = { name: 'reporting', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true, privileges: ['SELECT'], grantOption: false };
+    const withExtras = (...extraGrants: ExtraGrant[]) => planUserChanges([ro], [ro], { ...iam, live: [{ ...exact, extraGrants }] });
+    it.each<[string, ExtraGrant]>([
+      ['global', { level: 'global', privilege: 'SELECT' }],
+      ['another schema', { level: 'schema', schema: 'other', privilege: 'INSERT' }],
+      ['a table', { level: 'table', schema: 'app', table: 'items', privilege: 'DELETE' }],
+      ['a column', { level: 'column', schema: 'app', table: 'items', column: 'name', privilege: 'UPDATE' }],
+      ['a routine', { level: 'routine', schema: 'app', routine: 'PROCEDURE p', privilege: 'Execute' }],
+    ])('%s: reset with REVOKE ALL, then its level granted again, and its sessions ended', (_label, grant) => {
+      const plan = withExtras(grant);
+      expect(plan.statements.map((s) => s.sql)).toEqual([
+        "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'reporting'@'%'",
+        "GRANT SELECT ON `app`.* TO 'reporting'@'%'",
+      ]);
+      expect(plan.changed).toEqual(['reporting']);
+      expect(plan.endSessionsOf).toEqual(['reporting']);
+      expect(plan.revokedExtras).toEqual([{ user: 'reporting', grant: describeGrant(grant) }]);
+    });
+    it('proxy grants and roles (MySQL accounts, MariaDB names) are revoked one by one, escaped', () => {
+      expect(withExtras(
+        { level: 'proxy', user: 'admin', host: '%' },
+        { level: 'role', role: "r'x", host: '%' },
+        { level: 'role', role: 'r`y' },
+      ).statements.map((s) => s.sql)).toEqual([
+        "REVOKE PROXY ON 'admin'@'%' FROM 'reporting'@'%'",
+        "REVOKE 'r\\'x'@'%' FROM 'reporting'@'%'",
+        "REVOKE `r``y` FROM 'reporting'@'%'",
+      ]);
+    });
+    it('an exact account needs nothing and no session is ended', () => {
+      const plan = withExtras();
+      expect(plan.statements).toEqual([]);
+      expect(plan.endSessionsOf).toEqual([]);
+    });
+  });
+
+  it('refuses a same-name account at another host, naming it, before planning anything', () => {
+    const refuse = () => planUserChanges([], [ro, rw], { ...iam, otherHostAccounts: [{ name: 'reporting', host: '10.0.%' }] });
+    expect(refuse).toThrow(AccountConflictError);
+    expect(refuse).toThrow("Refusing to manage 'reporting'@'10.0.%'");
+    expect(() => planUserChanges([], [ro], { ...iam, otherHostAccounts: [{ name: 'reporting', host: 'localhost' }] })).toThrow(/other host|another host/);
+    // Same-name accounts of users that are not configured are none of this resource's business.
+    expect(() => planUserChanges([], [rw], { ...iam, otherHostAccounts: [{ name: 'reporting', host: 'localhost' }] })).not.toThrow();
+  });
+
+  it('lowering or dropping ends the sessions of exactly those users', () => {
+    const plan = planUserChanges([owner, rw, ro], [{ name: 'migrator', access: 'read-only' }, { name: 'app_rw', access: 'schema-owner' }], iam);
+    expect(plan.endSessionsOf).toEqual(['migrator', 'reporting']);
   });
 
   it('skips drops for users already gone (second run after a removal is a no-op)', () => {

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { ping, type Pool } from '../db.js';
 import type { AppEnv, Lifecycle } from '../app.js';
+import { requestLogger } from '../logger.js';
 
 export function healthRoutes(pool: Pool, lifecycle: Lifecycle, timeoutMs: number): Hono<AppEnv> {
   return new Hono<AppEnv>()
@@ -12,7 +13,7 @@ export function healthRoutes(pool: Pool, lifecycle: Lifecycle, timeoutMs: number
         await ping(pool, timeoutMs);
         return c.json({ status: 'ready' });
       } catch (error) {
-        c.get('logger').warn({ err: error }, 'readiness check failed');
+        requestLogger(c).warn({ err: error }, 'readiness check failed');
         return c.json({ status: 'database unavailable' }, 503);
       }
     });

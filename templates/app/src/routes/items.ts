@@ -3,7 +3,7 @@
  * prepared statements pin RDS Proxy sessions to one database connection.
  */
 import { zValidator } from '@hono/zod-validator';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import { z } from 'zod';
 import type { Pool } from '../db.js';
@@ -47,6 +47,19 @@ function invalid(result: { success: boolean; error?: { issues: readonly z.core.$
   return errorResponse(c, 400, 'invalid_request', 'The request is invalid', details);
 }
 
+/** JSON bodies only: `application/json` or a `+json` type, any parameters. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+/** 415 for any other content type (zod's JSON validator would otherwise answer a vague 400). */
+const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_MEDIA_TYPE.test(type)) {
+    c.header('Accept', 'application/json');
+    return errorResponse(c, 415, 'unsupported_media_type', `Content-Type must be application/json, not ${JSON.stringify(type.slice(0, 100))}`);
+  }
+  return next();
+};
+
 const ITEM_BY_ID_SQL = `SELECT ${COLUMNS} FROM items WHERE id = ?`;
 
 export function itemRoutes(pool: Pool, queryTimeoutMs: number): Hono<AppEnv> {
@@ -66,7 +79,7 @@ export function itemRoutes(pool: Pool, queryTimeoutMs: number): Hono<AppEnv> {
       const items = rows.map(toItem);
       return c.json({ items, next: items.length === limit ? items[items.length - 1]!.id : null });
     })
-    .post('/', zValidator('json', ItemInput, invalid), async (c) => {
+    .post('/', requireJson, zValidator('json', ItemInput, invalid), async (c) => {
       const { name, description } = c.req.valid('json');
       const [result] = await pool.query<ResultSetHeader>(
         { sql: 'INSERT INTO items (name, description, created_at, updated_at) VALUES (?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))', timeout: queryTimeoutMs },
@@ -83,7 +96,7 @@ export function itemRoutes(pool: Pool, queryTimeoutMs: number): Hono<AppEnv> {
       const row = await select(id);
       return row ? c.json(toItem(row)) : notFound(c, id);
     })
-    .put('/:id', zValidator('param', ItemId, invalid), zValidator('json', ItemInput, invalid), async (c) => {
+    .put('/:id', zValidator('param', ItemId, invalid), requireJson, zValidator('json', ItemInput, invalid), async (c) => {
       const { id } = c.req.valid('param');
       const { name, description } = c.req.valid('json');
       const [result] = await pool.query<ResultSetHeader>(

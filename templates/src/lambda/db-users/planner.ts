@@ -75,6 +75,50 @@ export interface LiveUser {
   readonly privileges: readonly string[];
   /** Whether the account holds GRANT OPTION on the application database. */
   readonly grantOption: boolean;
+  /** Everything else the account holds, at any level (read by live-state.ts). @default none */
+  readonly extraGrants?: readonly ExtraGrant[];
+}
+
+/** A grant outside the application schema's database level: never part of a configured access level. */
+export type ExtraGrant =
+  | { readonly level: 'global'; readonly privilege: string }
+  | { readonly level: 'schema'; readonly schema: string; readonly privilege: string }
+  | { readonly level: 'table'; readonly schema: string; readonly table: string; readonly privilege: string }
+  | { readonly level: 'column'; readonly schema: string; readonly table: string; readonly column: string; readonly privilege: string }
+  | { readonly level: 'routine'; readonly schema: string; readonly routine: string; readonly privilege: string }
+  | { readonly level: 'proxy'; readonly user: string; readonly host: string }
+  /** MySQL roles are accounts (`host` set); MariaDB roles have no host. */
+  | { readonly level: 'role' | 'default-role'; readonly role: string; readonly host?: string };
+
+/** Live state of the managed names: their `'name'@ACCOUNT_HOST` accounts and same-name accounts elsewhere. */
+export interface LiveState {
+  readonly users: readonly LiveUser[];
+  readonly otherHostAccounts: readonly { readonly name: string; readonly host: string }[];
+}
+
+/** Human-readable form of an extra grant, for logs and refusals (never executed). */
+export function describeGrant(grant: ExtraGrant): string {
+  switch (grant.level) {
+    case 'global': return `${grant.privilege} ON *.*`;
+    case 'schema': return `${grant.privilege} ON \`${grant.schema}\`.*`;
+    case 'table': return `${grant.privilege} ON \`${grant.schema}\`.\`${grant.table}\``;
+    case 'column': return `${grant.privilege} (${grant.column}) ON \`${grant.schema}\`.\`${grant.table}\``;
+    case 'routine': return `${grant.privilege} ON ${grant.routine} \`${grant.schema}\``;
+    case 'proxy': return `PROXY ON '${grant.user}'@'${grant.host}'`;
+    case 'role':
+    case 'default-role': return `${grant.level.replace('-', ' ')} ${grant.host === undefined ? grant.role : `'${grant.role}'@'${grant.host}'`}`;
+  }
+}
+
+/**
+ * The configuration cannot be applied without touching an account this resource must not take
+ * over. Thrown before any statement runs.
+ */
+export class AccountConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountConflictError';
+  }
 }
 
 /** Host part of every managed account: connections arrive from RDS Proxy / VPC addresses. */
@@ -90,6 +134,12 @@ export interface PlanOptions {
    * When omitted, `previous` is assumed to describe the server exactly (pure config diff).
    */
   readonly live?: readonly LiveUser[];
+  /**
+   * Accounts with a managed user's name at a host other than ACCOUNT_HOST. Such an account is
+   * matched before `'name'@'%'` for connections from its host, so it would bypass IAM
+   * authentication: planning refuses instead of dropping what someone else made.
+   */
+  readonly otherHostAccounts?: LiveState['otherHostAccounts'];
 }
 
 export type StatementKind = 'create-user' | 'alter-user' | 'grant' | 'revoke' | 'drop-user';
@@ -107,8 +157,19 @@ export interface UserChangePlan {
   readonly dropped: readonly string[];
   readonly changed: readonly string[];
   readonly unchanged: readonly string[];
-  /** Privileges seen on the server that this planner does not manage (never revoked automatically). */
+  /**
+   * Privileges on the application database this planner has no name for (never put into SQL; an
+   * account holding one is reset with REVOKE ALL PRIVILEGES and granted its level again).
+   */
   readonly unmanagedPrivileges: readonly { user: string; privilege: string }[];
+  /** Grants at other levels that the plan revokes, per user (for the log). */
+  readonly revokedExtras: readonly { user: string; grant: string }[];
+  /**
+   * Users whose rights the plan lowers (revokes, re-authentication, drop): sessions they opened
+   * earlier keep cached rights (MySQL re-reads database privileges only on USE, account changes
+   * only at login), so the handler ends those sessions after applying.
+   */
+  readonly endSessionsOf: readonly string[];
 }
 
 /** Validates and normalises a list of users; rejects duplicates (case-insensitively: MySQL names are case-sensitive, humans are not). */
@@ -181,8 +242,13 @@ function assumedLive(previous: readonly DesiredUser[], auth: AuthenticationMetho
  * - desired users: created if missing (`CREATE USER IF NOT EXISTS ... REQUIRE SSL`), re-pointed to
  *   IAM authentication + REQUIRE SSL if they drifted, missing privileges granted, extra privileges on
  *   the application database revoked (lowered access or drift).
+ * - an existing account holding more than its level anywhere (global, other schemas, tables, columns,
+ *   routines, proxy grants, roles) is taken over: those grants are revoked, so the account ends up
+ *   with exactly its level on the application database and IAM as the only way in.
+ * - a same-name account at another host is refused (AccountConflictError), never dropped.
  * - users in `previous` but not in `desired`: dropped. Users this resource never managed are never
  *   dropped, whatever the server holds.
+ * - `endSessionsOf` lists the users whose rights went down, whose earlier sessions must end.
  *
  * Throws InvalidIdentifierError before producing anything if any name is invalid.
  */
@@ -208,6 +274,19 @@ export function planUserChanges(
   const unchanged: string[] = [];
   const dropped: string[] = [];
   const unmanagedPrivileges: { user: string; privilege: string }[] = [];
+  const revokedExtras: { user: string; grant: string }[] = [];
+  const lowered = new Set<string>();
+
+  const conflicts = (options.otherHostAccounts ?? [])
+    .filter((account) => desiredUsers.some((u) => u.name === account.name) && account.host !== ACCOUNT_HOST)
+    .map((account) => `'${account.name}'@'${account.host}'`);
+  if (conflicts.length > 0) {
+    throw new AccountConflictError(
+      `Refusing to manage ${conflicts.join(', ')}: an account with a configured user's name exists at another host than '${ACCOUNT_HOST}'. ` +
+        'It is matched first for connections from that host, so it would keep its own password and privileges beside the IAM login. ' +
+        'Drop it (DROP USER) or rename the configured user; nothing was changed.',
+    );
+  }
 
   for (const user of [...desiredUsers].sort((a, b) => a.name.localeCompare(b.name))) {
     const current = live.get(user.name);
@@ -233,11 +312,47 @@ export function planUserChanges(
       });
     }
 
+    // Extra grants at other levels: roles and proxy grants are revoked one by one, everything else
+    // (global, other schemas, tables, columns, routines, unknown schema privileges) by resetting the
+    // account with REVOKE ALL PRIVILEGES and granting its level again.
+    const extras = current?.extraGrants ?? [];
+    for (const grant of extras) {
+      revokedExtras.push({ user: user.name, grant: describeGrant(grant) });
+      if (grant.level === 'default-role') {
+        // MySQL: SET DEFAULT ROLE ... TO; MariaDB (roles without host): ... FOR.
+        statements.push({
+          kind: 'revoke',
+          user: user.name,
+          sql: mysql.format(`SET DEFAULT ROLE NONE ${grant.host === undefined ? 'FOR' : 'TO'} ?@?`, [user.name, ACCOUNT_HOST]),
+        });
+      } else if (grant.level === 'role') {
+        statements.push({
+          kind: 'revoke',
+          user: user.name,
+          sql: grant.host === undefined
+            ? mysql.format('REVOKE ?? FROM ?@?', [grant.role, user.name, ACCOUNT_HOST])
+            : mysql.format('REVOKE ?@? FROM ?@?', [grant.role, grant.host, user.name, ACCOUNT_HOST]),
+        });
+      } else if (grant.level === 'proxy') {
+        statements.push({ kind: 'revoke', user: user.name, sql: mysql.format('REVOKE PROXY ON ?@? FROM ?@?', [grant.user, grant.host, user.name, ACCOUNT_HOST]) });
+      }
+    }
+
     const held = new Set<DatabasePrivilege>();
+    let unknownOnSchema = false;
     for (const raw of current?.privileges ?? []) {
       const name = raw.toUpperCase() as DatabasePrivilege;
-      if (KNOWN_DATABASE_PRIVILEGES.includes(name)) held.add(name);
-      else unmanagedPrivileges.push({ user: user.name, privilege: raw });
+      if (KNOWN_DATABASE_PRIVILEGES.includes(name)) {
+        held.add(name);
+        continue;
+      }
+      unmanagedPrivileges.push({ user: user.name, privilege: raw });
+      unknownOnSchema = true;
+    }
+    const reset = unknownOnSchema || extras.some((g) => !['role', 'default-role', 'proxy'].includes(g.level));
+    if (current && reset) {
+      statements.push({ kind: 'revoke', user: user.name, sql: mysql.format('REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', [user.name, ACCOUNT_HOST]) });
+      held.clear();
     }
     const toGrant = sortedPrivileges(wanted.filter((p) => !held.has(p)));
     const toRevoke = sortedPrivileges([...held].filter((p) => !wanted.includes(p)));
@@ -256,13 +371,14 @@ export function planUserChanges(
         sql: mysql.format(`REVOKE ${privilegeList(toRevoke)} ON ??.* FROM ?@?`, [schema, user.name, ACCOUNT_HOST]),
       });
     }
-    if (current?.grantOption) {
+    if (current?.grantOption && !reset) {
       statements.push({
         kind: 'revoke',
         user: user.name,
         sql: mysql.format('REVOKE GRANT OPTION ON ??.* FROM ?@?', [schema, user.name, ACCOUNT_HOST]),
       });
     }
+    if (statements.slice(before).some((st) => st.kind === 'revoke' || st.kind === 'alter-user')) lowered.add(user.name);
 
     if (!current) created.push(user.name);
     else if (statements.length > before) changed.push(user.name);
@@ -276,7 +392,8 @@ export function planUserChanges(
     if (!live.has(user.name)) continue;
     statements.push({ kind: 'drop-user', user: user.name, sql: mysql.format('DROP USER IF EXISTS ?@?', [user.name, ACCOUNT_HOST]) });
     dropped.push(user.name);
+    lowered.add(user.name);
   }
 
-  return { statements, created, dropped, changed, unchanged, unmanagedPrivileges };
+  return { statements, created, dropped, changed, unchanged, unmanagedPrivileges, revokedExtras, endSessionsOf: [...lowered].sort() };
 }

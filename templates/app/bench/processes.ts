@@ -1,0 +1,83 @@
+/**
+ * Servers under test run in processes of their own, so autocannon (in the bench's process) never
+ * shares their event loop. The service is started through its real entry point (src/server.ts),
+ * its JSON log lines go to a pipe read here (counted, like a container's log driver would), and its
+ * resident memory is read from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Bytes the process wrote to stdout (its log) so far. */
+  logBytes(): number;
+  /** Resident set size in MB (VmRSS). */
+  rssMb(): Promise<number>;
+  /** CPU time the process has used (user + system), in ms: its cost per request does not depend on how busy the machine is. */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `tsx <script> [...args]`; `port` extracts the listening port from a stdout line. */
+async function start(args: readonly string[], env: Record<string, string>, port: (line: string) => number | undefined): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let bytes = 0;
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    child.stdout!.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    const onLine = (line: string) => {
+      const found = port(line);
+      if (found !== undefined) {
+        lines.off('line', onLine);
+        lines.close();
+        // Keep draining (and counting) the pipe, like a log driver.
+        child.stdout!.resume();
+        resolve(`http://127.0.0.1:${found}`);
+      }
+    };
+    lines.on('line', onLine);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    logBytes: () => bytes,
+    async rssMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    async cpuMs() {
+      // /proc/<pid>/stat: utime and stime (fields 14 and 15) in clock ticks of 10 ms (USER_HZ = 100 on Linux).
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The service itself (src/server.ts) with the given environment; PORT=0 and the port from its `listening` line. */
+export function startService(env: Record<string, string>): Promise<ServerProcess> {
+  return start(['src/server.ts'], { ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      return entry.msg === 'listening' ? entry.port : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+export function startReference(kind: 'express' | 'fastify'): Promise<ServerProcess> {
+  return start(['bench/reference-servers.ts', kind], {}, (line) => (line.startsWith('{"port"') ? (JSON.parse(line) as { port: number }).port : undefined));
+}
