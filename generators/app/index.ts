@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { nextSteps } from './next-steps.js';
-import { templateData } from './template-data.js';
+import { listFiles, renderOwnedFiles } from './owned-files.js';
 import {
   checkAnswer,
   collectGivenAnswers,
@@ -16,8 +16,7 @@ import {
   type Question,
   type StackAnswers,
 } from '../../src/answers/index.js';
-import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
-import { renderProjenrc } from '../../src/project/projenrc-source.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
 import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
@@ -44,12 +43,6 @@ export interface GeneratorFlags {
   prerendered?: Prerendered;
   /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
   [flag: string]: unknown;
-}
-
-/** `.yo-rc.json` content under this package's key. */
-interface StoredConfig {
-  generatorVersion: string;
-  answers: StackAnswers;
 }
 
 /**
@@ -92,15 +85,6 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
 
   async writing(): Promise<void> {
     await this.#renderOwnedFiles();
-    this.fs.write(
-      this.destinationPath('.projenrc.ts'),
-      renderProjenrc(this.answers, {
-        packageManager: this.packageManager.projen,
-        packageSource: this.options.packageSource,
-      }),
-    );
-    const stored: StoredConfig = { generatorVersion: PACKAGE_VERSION, answers: this.answers };
-    this.config.set(stored as unknown as Record<string, unknown>);
   }
 
   /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
@@ -163,14 +147,15 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     }
   }
 
-  /** Owned files: `*.ejs` are rendered, everything else is copied as is. */
+  /** Owned files (templates and `.projenrc.ts`), rendered as `update` renders them. */
   async #renderOwnedFiles(): Promise<void> {
-    const data = templateData(this.answers);
-    for (const source of await listFiles(TEMPLATES_DIR)) {
-      const template = this.destinationPath(ownedPath(relative(TEMPLATES_DIR, source)));
-      const target = template.replace(/\.ejs$/, '');
-      if (template === target) this.fs.copy(source, target);
-      else this.fs.copyTpl(source, target, data);
+    const files = await renderOwnedFiles(this.answers, {
+      packageManager: this.packageManager.projen,
+      packageSource: this.options.packageSource,
+    });
+    for (const [path, contents] of files) {
+      const target = this.destinationPath(path);
+      this.fs.write(target, contents);
       this.#ownedPaths.add(target);
     }
   }
@@ -219,17 +204,4 @@ function formatDefault(value: unknown): string | undefined {
     return value.map((entry: { name: string; access: string }) => `${entry.name}:${entry.access}`).join(', ');
   }
   return String(value);
-}
-
-/** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`, `_dockerignore`. */
-function ownedPath(path: string): string {
-  return path.replace(/(^|[\\/])_(gitignore|dockerignore)$/, '$1.$2');
-}
-
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
 }

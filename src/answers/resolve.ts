@@ -31,3 +31,11 @@ export function completeWithoutPrompts(
   }
   return parseAnswers(withDefaults(given, context));
 }
+
+/**
+ * Answers recorded by this or any earlier version (`.yo-rc.json`, an answers file, `.projenrc.ts`):
+ * questions that did not exist then take their defaults, and every rule still applies.
+ */
+export function parseRecordedAnswers(recorded: Record<string, unknown>): StackAnswers {
+  return parseAnswers(withDefaults(recorded));
+}

@@ -7,6 +7,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** Runs the command line; returns the exit code rather than exiting, so tests can call it. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'update') return runUpdate(argv.slice(1));
   let cleanupOnInterrupt: (() => Promise<void>) | undefined;
   const onSigint = () => {
     void (cleanupOnInterrupt?.() ?? Promise.resolve()).finally(() => {
@@ -67,4 +68,13 @@ function isPromptInterrupt(error: unknown): boolean {
 function isCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/** `create-rds-iam-stack update`: its own flags and exit codes (src/cli/update.ts). */
+async function runUpdate(argv: readonly string[]): Promise<number> {
+  const { runUpdateCommand } = await import('./update.js');
+  return runUpdateCommand(argv, {
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(),
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
 }

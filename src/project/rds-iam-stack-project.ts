@@ -1,6 +1,7 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { parseAnswers, type StackAnswers } from '../answers/index.js';
+import { parseRecordedAnswers, type StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { AnswersRecordFile } from './answers-record-file.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { StackConfigFile } from './stack-config-file.js';
@@ -16,6 +17,12 @@ export interface RdsIamStackProjectOptions extends StackAnswers {
    * an unreleased build. @default `^<version that generated the project>` from the registry
    */
   readonly packageSource?: string;
+  /**
+   * The version of this package whose templates the owned files come from; `create-rds-iam-stack
+   * update` merges from it and moves it on. Kept apart from the installed version, which the weekly
+   * upgrade moves without touching the owned files. @default the installed version
+   */
+  readonly ownedFilesVersion?: string;
 }
 
 /**
@@ -28,8 +35,9 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
   readonly answers: StackAnswers;
 
   constructor(options: RdsIamStackProjectOptions) {
-    const { outdir, packageManager, packageSource, ...raw } = options;
-    const answers = parseAnswers(raw as unknown as Record<string, unknown>);
+    const { outdir, packageManager, packageSource, ownedFilesVersion, ...raw } = options;
+    // A .projenrc.ts written by an earlier version lacks later questions: they take their defaults.
+    const answers = parseRecordedAnswers(raw as unknown as Record<string, unknown>);
 
     super({
       name: answers.name,
@@ -85,6 +93,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
+    new AnswersRecordFile(this, { generatorVersion: ownedFilesVersion ?? PACKAGE_VERSION, answers, packageManager, packageSource });
     this.testTask.spawn(
       this.addTask('test:app', {
         description: "The service's own tests (app/), against a MariaDB server they start",
