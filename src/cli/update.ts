@@ -1,11 +1,11 @@
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { UsageError } from './args.js';
 import { AnswersError, AnswersFileError } from '../answers/index.js';
-import { DirtyWorkTreeError } from '../update/work-tree.js';
 import { RecordError } from '../update/record.js';
 import { UpdateRefusedError, update } from '../update/update.js';
-import { UsageError } from './args.js';
+import { DirtyWorkTreeError } from '../update/work-tree.js';
 
 /** `update`'s exit codes: the scaffold's, and 3 when the files were written with conflicts to resolve. */
 export const UPDATE_EXIT = { ok: 0, failure: 1, usage: 2, conflicts: 3, interrupted: 130 } as const;
@@ -112,6 +112,8 @@ function parseUpdateArguments(argv: readonly string[]) {
 
 async function confirm(question: string): Promise<boolean> {
   const readline = createInterface({ input: process.stdin, output: process.stdout });
+  // Ctrl-C at the question: readline swallows it, so hand it on to the interrupt handler.
+  readline.once('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
     return /^y(es)?$/i.test((await readline.question(`${question} [y/N] `)).trim());
   } finally {

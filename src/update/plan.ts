@@ -57,7 +57,12 @@ export async function planUpdate(inputs: UpdateInputs, merge: MergeFunction, lab
   return { files: planned.filter((file): file is PlannedFile => file !== undefined) };
 }
 
-async function planFile(path: string, { base, theirs, ours }: UpdateInputs, merge: MergeFunction, labels: MergeLabels): Promise<PlannedFile | undefined> {
+async function planFile(
+  path: string,
+  { base, theirs, ours }: UpdateInputs,
+  merge: MergeFunction,
+  labels: MergeLabels,
+): Promise<PlannedFile | undefined> {
   const before = base.get(path);
   const after = theirs.get(path);
   const current = ours.get(path);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { PACKAGE_NAME } from '../package-info.js';
-import { ANSWERS_RECORD_PATH } from '../project/answers-record-file.js';
+import { ANSWERS_RECORD_PATH } from '../project/answers-record.js';
 
 /** The record as found on disk: answers still raw, as the version that wrote them shaped them. */
 export interface FoundRecord {

@@ -1,5 +1,5 @@
-import type { FileAction, UpdatePlan } from './plan.js';
 import type { Migration } from './migrations.js';
+import type { FileAction, UpdatePlan } from './plan.js';
 
 const ACTION_LABELS: Record<FileAction, string> = {
   'updated': 'updated',

@@ -5,6 +5,7 @@ import semver from 'semver';
 import { renderOwnedFiles, type OwnedFiles } from '../../generators/app/owned-files.js';
 import { answersFromFile, parseRecordedAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { ANSWERS_RECORD_PATH } from '../project/answers-record.js';
 import { applyPlan } from './apply.js';
 import { loadBasePackage } from './base-package.js';
 import { gitMergeFile } from './merge.js';
@@ -86,7 +87,7 @@ export async function update(options: UpdateOptions): Promise<UpdateOutcome> {
     log(`Rendering the owned files of ${PACKAGE_NAME} ${from} (${baseSpec})…`);
     const basePackage = await loadBasePackage(baseSpec, workDir);
     if (basePackage.version !== from) {
-      throw new UpdateRefusedError(`--base-package ${options.basePackage} is ${PACKAGE_NAME} ${basePackage.version}, but the owned files come from ${from} (${'.yo-rc.json'}).`);
+      throw new UpdateRefusedError(`--base-package ${options.basePackage} is ${PACKAGE_NAME} ${basePackage.version}, but the owned files come from ${from} (${ANSWERS_RECORD_PATH}).`);
     }
     const extras = { packageManager: record.packageManager };
     const base = migrateFiles(await basePackage.renderOwnedFiles(record.answers, { ...extras, packageSource: record.packageSource }), migrations);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Testing } from 'projen';
 import { parseAnswers, parseRecordedAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
-import { RdsIamStackProject } from '../../src/project/index.js';
+import { RdsIamStackProject, type RdsIamStackProjectOptions } from '../../src/project/index.js';
 import { readRecord } from '../../src/update/record.js';
 import { newProject } from '../support/project.js';
 
@@ -28,6 +28,9 @@ describe('the answers record (.yo-rc.json)', () => {
     const project = new RdsIamStackProject({ ...answers, ownedFilesVersion: '0.0.9', outdir });
     expect(recordOf(Testing.synth(project)).generatorVersion).toBe('0.0.9');
     expect(recordOf(Testing.synth(newProject())).generatorVersion).toBe(PACKAGE_VERSION);
+    expect(() => new RdsIamStackProject({ ...answers, ownedFilesVersion: 'latest', outdir })).toThrow(
+      /ownedFilesVersion "latest" must be a version such as "0.1.0"/,
+    );
   });
 
   test('is what update reads', async () => {
@@ -56,7 +59,7 @@ describe('answers recorded by an earlier version', () => {
   });
 
   test('are accepted by the project type from .projenrc.ts', () => {
-    const project = new RdsIamStackProject({ ...(older as never), outdir: mkdtempSync(join(tmpdir(), 'record-')) });
+    const project = new RdsIamStackProject({ ...older, outdir: mkdtempSync(join(tmpdir(), 'record-')) } as unknown as RdsIamStackProjectOptions);
     expect(project.answers).toMatchObject({ natGateways: 'per-az', multiAz: true, proxyAuth: 'end-to-end-iam' });
   });
 

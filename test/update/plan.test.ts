@@ -96,7 +96,7 @@ describe('withMigratedFiles', () => {
   test('a file the merge already writes is not written twice', () => {
     const original = files({ 'src/a.ts': 'x\n' });
     const migrated = files({ 'src/a.ts': 'x2\n' });
-    const plan = { files: [{ path: 'src/a.ts', action: 'merged' as const, text: 'x3\n' }] };
-    expect(withMigratedFiles(plan, original, migrated).files).toEqual(plan.files);
+    const merged = { files: [{ path: 'src/a.ts', action: 'merged' as const, text: 'x3\n' }] };
+    expect(withMigratedFiles(merged, original, migrated).files).toEqual(merged.files);
   });
 });
