@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { javascript } from 'projen';
 import semver from 'semver';
 import { renderOwnedFiles, type OwnedFiles } from '../../generators/app/owned-files.js';
 import { answersFromFile, parseRecordedAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
-import { ANSWERS_RECORD_PATH } from '../project/answers-record.js';
 import { applyPlan } from './apply.js';
 import { loadBasePackage } from './base-package.js';
 import { gitMergeFile } from './merge.js';
@@ -15,6 +15,7 @@ import { installAndRunProjen } from './project-commands.js';
 import { readRecord } from './record.js';
 import { conflictsOf, nextSteps, summarize } from './summary.js';
 import { assertCleanWorkTree } from './work-tree.js';
+import { ANSWERS_RECORD_PATH } from '../project/answers-record.js';
 
 export interface UpdateOptions {
   /** The generated project's root. */
@@ -42,6 +43,8 @@ export interface UpdateOptions {
   readonly runProjen?: boolean;
   /** This package's migrations (a test passes its own). */
   readonly migrations?: readonly Migration[];
+  /** How the recorded version is obtained (a test passes its own). @default an npm install */
+  readonly loadBasePackage?: typeof loadBasePackage;
 }
 
 export type UpdateOutcome =
@@ -81,22 +84,23 @@ export async function update(options: UpdateOptions): Promise<UpdateOutcome> {
   const workDir = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-update-`));
   const cleanup = () => rm(workDir, { recursive: true, force: true });
   options.onCleanup?.(cleanup);
-  let plan: UpdatePlan;
   try {
     const baseSpec = options.basePackage ? resolveSpec(options.basePackage, options.cwd) : `${PACKAGE_NAME}@${from}`;
     log(`Rendering the owned files of ${PACKAGE_NAME} ${from} (${baseSpec})…`);
-    const basePackage = await loadBasePackage(baseSpec, workDir);
+    const basePackage = await (options.loadBasePackage ?? loadBasePackage)(baseSpec, workDir);
     if (basePackage.version !== from) {
       throw new UpdateRefusedError(`--base-package ${options.basePackage} is ${PACKAGE_NAME} ${basePackage.version}, but the owned files come from ${from} (${ANSWERS_RECORD_PATH}).`);
     }
-    const extras = { packageManager: record.packageManager };
-    const base = migrateFiles(await basePackage.renderOwnedFiles(record.answers, { ...extras, packageSource: record.packageSource }), migrations);
+    const packageManager = record.packageManager as javascript.NodePackageManager | undefined;
+    const recorded = await basePackage.renderOwnedFiles(record.answers, { packageManager, packageSource: record.packageSource });
+    const base = migrateFiles(recorded, migrations);
     const packageSource = options.packageSource ? resolveSpec(options.packageSource, options.cwd) : undefined;
-    const theirs = await renderOwnedFiles(answers, { packageManager: record.packageManager as never, packageSource });
-    const original = await readOwnedFiles(projectDir, [...base.keys(), ...theirs.keys()]);
+    const theirs = await renderOwnedFiles(answers, { packageManager, packageSource });
+    // The paths as the recorded version had them too: a migration may move the team's files.
+    const original = await readOwnedFiles(projectDir, [...recorded.keys(), ...base.keys(), ...theirs.keys()]);
     const ours = migrateFiles(original, migrations);
     const labels = { ours: 'yours', base: `${PACKAGE_NAME} ${from}`, theirs: `${PACKAGE_NAME} ${to}` };
-    plan = withMigratedFiles(await planUpdate({ base, theirs, ours }, gitMergeFile, labels), original, ours);
+    const plan = withMigratedFiles(await planUpdate({ base, theirs, ours }, gitMergeFile, labels), original, ours);
     summarize({ plan, from, to, migrations }).forEach((line) => log(line));
     const conflicts = conflictsOf(plan);
     if (options.dryRun) {
