@@ -89,7 +89,7 @@ test('refuses a dirty work tree and writes nothing', () => {
   try {
     const result = update('--yes', '--base-package', oldTarball);
     expect(result.status).toBe(1);
-    expect(result.output).toMatch(/uncommitted changes:\n {2}M src\/main.ts/);
+    expect(result.output).toMatch(/uncommitted changes:\n +M src\/main\.ts/);
     expect(result.output).toContain('Nothing was written.');
   } finally {
     run('git', ['checkout', '--', 'src/main.ts'], { cwd: project, env });
