@@ -243,7 +243,7 @@ export class CiAccessStack extends Stack {
   private wildcardArn(grantee: iam.Role, service: string, resource: string, reason: string): string {
     const arn = (partition: string, region: string, account: string) =>
       `arn:${partition}:${service}:${service === 'iam' ? '' : region}:${account}:${resource}`;
-    const appliesTo = arn('<AWS::Partition>', nagValue(this.region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
+    const appliesTo = arn(nagValue(this.partition, 'AWS::Partition'), nagValue(this.region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
     Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[Resource::${appliesTo}]`, reason });
     return arn(this.partition, this.region, this.account);
   }

@@ -13,6 +13,8 @@ const env = { region: stackConfig.region, account: process.env.CDK_DEFAULT_ACCOU
 
 new RdsIamStack(app, stackConfig.stackName, {
   config: stackConfig,
+  // `-c deletionProtection=false` only to delete the stack: the destroy workflow deploys that first.
+  deletionProtection: contextString('deletionProtection') !== 'false',
   env,
   description: `${stackConfig.projectName}: zero-secret MySQL (RDS for MySQL 8.4, RDS Proxy, IAM auth)`,
 });

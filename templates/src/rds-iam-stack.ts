@@ -13,6 +13,12 @@ import type { StackConfig } from './stack-config.js';
 export interface RdsIamStackProps extends StackProps {
   /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
   readonly config: StackConfig;
+  /**
+   * Deletion protection on the database and the load balancer. The destroy workflow deploys with it
+   * off (`-c deletionProtection=false`, see main.ts) right before it deletes the stack.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -83,6 +89,7 @@ export class RdsIamStack extends Stack {
       multiAz: config.multiAz,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
     });
 
     // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
@@ -141,6 +148,7 @@ export class RdsIamStack extends Stack {
       loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
+      deletionProtection: props.deletionProtection,
       domainName: config.domainName,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
+import { EARLIER_VERSION } from '../support/versions.js';
 
 const CLI = join(PACKAGE_ROOT, 'src/cli/bin.ts');
 const TSX = join(PACKAGE_ROOT, 'node_modules/.bin/tsx');
@@ -43,7 +44,7 @@ describe('create-rds-iam-stack update', () => {
   });
 
   test('without a terminal it needs --yes or --dry-run (exit 2)', () => {
-    const { status, stderr } = update([], recordedProject('0.0.1'));
+    const { status, stderr } = update([], recordedProject(EARLIER_VERSION));
     expect(status).toBe(2);
     expect(stderr).toMatch(/pass --yes/);
   });
@@ -77,13 +78,13 @@ describe('create-rds-iam-stack update', () => {
   });
 
   test('a recorded or given answer that breaks a rule is named before anything is installed or written', () => {
-    const dir = recordedProject('0.0.1', { name: 'orders-db', databaseName: 'select' });
+    const dir = recordedProject(EARLIER_VERSION, { name: 'orders-db', databaseName: 'select' });
     const recorded = update(['--yes'], dir);
     expect(recorded.status).toBe(1);
     expect(recorded.stderr).toMatch(/"select"/);
     const answersFile = join(mkdtempSync(join(tmpdir(), 'update-cli-')), 'answers.json');
     writeFileSync(answersFile, JSON.stringify({ azCount: 'many' }));
-    const given = update(['--yes', '--force', '--answers', answersFile], recordedProject('0.0.1'));
+    const given = update(['--yes', '--force', '--answers', answersFile], recordedProject(EARLIER_VERSION));
     expect(given.status).toBe(1);
     expect(given.stderr).toMatch(/--az-count/);
     expect(given.stderr).toContain('Nothing was written.');

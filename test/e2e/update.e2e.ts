@@ -6,19 +6,23 @@ import { renderOwnedFiles } from '../../generators/app/owned-files.js';
 import { parseRecordedAnswers } from '../../src/answers/index.js';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
 import { run } from '../support/commands.js';
+import { EARLIER_VERSION } from '../support/versions.js';
 
 /**
  * `update` between two real package versions: this one, and an "old" one packed from it with a
  * lower version and changed templates. A project scaffolded with the old one is edited as a team
  * would, then updated; the result is checked file by file, and it installs and builds.
  */
-const OLD_VERSION = '0.0.1';
+const OLD_VERSION = EARLIER_VERSION;
 const work = mkdtempSync(join(tmpdir(), 'rds-iam-stack-update-'));
 const project = join(work, 'orders-db');
 const newTarball = join(work, `create-rds-iam-stack-${PACKAGE_VERSION}.tgz`);
 const oldTarball = join(work, `create-rds-iam-stack-${OLD_VERSION}.tgz`);
 const gitIdentity = { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' };
-const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+// Everything the commands put in the temp dir (update's own scratch directories included) lands in `work`.
+const commandsTmp = join(work, 'tmp');
+mkdirSync(commandsTmp);
+const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: commandsTmp };
 const read = (path: string) => readFileSync(join(project, path), 'utf8');
 
 /** What the old version's templates differ in; each case of the merge has its file. */
@@ -63,7 +67,7 @@ const gitStatus = () => run('git', ['status', '--porcelain'], { cwd: project, en
 beforeAll(() => {
   run('npm', ['pack', '--pack-destination', work], { cwd: PACKAGE_ROOT, env });
   packOldVersion();
-  // Scaffold with the old version, as `npx create-rds-iam-stack@0.0.1` would.
+  // Scaffold with the old version, as `npx create-rds-iam-stack@<earlier>` would.
   const oldCli = join(work, 'old-cli');
   run('npm', ['install', '--prefix', oldCli, '--no-audit', '--no-fund', '--ignore-scripts', oldTarball], { cwd: work, env });
   run(

@@ -1,8 +1,9 @@
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
-import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
+import { DELETION_PROTECTION_OFF, DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
+import type { Workflow } from '../support/workflow.js';
 
 /** The workflows of a project with a GitHub repository, by file name. */
 function workflows(overrides: Record<string, unknown> = {}, packageManager?: javascript.NodePackageManager): Record<string, string> {
@@ -12,27 +13,6 @@ function workflows(overrides: Record<string, unknown> = {}, packageManager?: jav
       .filter(([path]) => path.startsWith('.github/workflows/'))
       .map(([path, text]) => [path.replace('.github/workflows/', ''), text as string]),
   );
-}
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  environment?: string;
-  needs?: string | string[];
-  if?: string;
-  steps: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { 'group': string; 'cancel-in-progress': boolean };
-  jobs: Record<string, Job>;
 }
 
 const files = workflows();
@@ -164,6 +144,16 @@ describe('generated workflows', () => {
     expect(confirm.run).toContain('[ "$TYPED" != "$STACK" ]');
     expect(destroy.jobs.destroy!.needs).toBe('confirm');
     expect(destroy.jobs.destroy!.environment).toBe('production');
+  });
+
+  test('destroy: deploys the stack without deletion protection before it deletes it', () => {
+    const runs = parsed['destroy.yml']!.jobs.destroy!.steps.map((step) => step.run ?? '');
+    const unprotect = runs.findIndex((run) => run.startsWith('npx cdk deploy "$STACK"'));
+    const destroy = runs.findIndex((run) => run.startsWith('npx cdk destroy "$STACK"'));
+    expect(unprotect).toBeGreaterThan(-1);
+    expect(destroy).toBeGreaterThan(unprotect);
+    // The same context value the stack reads (templates/src/main.ts), for both commands.
+    for (const position of [unprotect, destroy]) expect(runs[position]).toContain(`--context ${DELETION_PROTECTION_OFF} `);
   });
 
   test('upgrades: a scheduled pull request that includes create-rds-iam-stack', () => {

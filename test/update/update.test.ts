@@ -5,10 +5,11 @@ import { renderOwnedFiles } from '../../generators/app/owned-files.js';
 import { parseAnswers, parseRecordedAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
 import type { Migration } from '../../src/update/migrations.js';
+import { EARLIER_VERSION } from '../support/versions.js';
 import { update } from '../../src/update/update.js';
 
 /**
- * A fixture version 0.0.1 that called the database answer `dbName` and kept the naming rules in
+ * A fixture earlier version that called the database answer `dbName` and kept the naming rules in
  * `src/old-naming.ts`; the fixture migration of this version renames both.
  */
 const FIXTURE_MIGRATION: Migration = {
@@ -32,7 +33,7 @@ test('migrations of the versions crossed run before the merge, on the answers an
     mkdirSync(dirname(join(project, path)), { recursive: true });
     writeFileSync(join(project, path), text);
   }
-  writeFileSync(join(project, '.yo-rc.json'), JSON.stringify({ 'create-rds-iam-stack': { generatorVersion: '0.0.1', answers: recorded } }));
+  writeFileSync(join(project, '.yo-rc.json'), JSON.stringify({ 'create-rds-iam-stack': { generatorVersion: EARLIER_VERSION, answers: recorded } }));
   writeFileSync(join(project, 'src/old-naming.ts'), `${readFileSync(join(project, 'src/old-naming.ts'), 'utf8')}// ours\n`);
   const log: string[] = [];
 
@@ -43,8 +44,8 @@ test('migrations of the versions crossed run before the merge, on the answers an
     force: true,
     runProjen: false,
     log: (line) => log.push(line),
-    migrations: [FIXTURE_MIGRATION, { version: '0.0.1', description: 'not crossed', answers: () => ({}) }],
-    loadBasePackage: async () => ({ version: '0.0.1', renderOwnedFiles: renderFixtureVersion }),
+    migrations: [FIXTURE_MIGRATION, { version: EARLIER_VERSION, description: 'not crossed', answers: () => ({}) }],
+    loadBasePackage: async () => ({ version: EARLIER_VERSION, renderOwnedFiles: renderFixtureVersion }),
   });
 
   expect(outcome).toMatchObject({ status: 'applied', conflicts: [] });

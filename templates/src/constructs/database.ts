@@ -41,6 +41,12 @@ export interface DatabaseProps {
   /** Customer-managed KMS key for storage, the master secret, Performance Insights and the log groups. */
   readonly encryptionKey: kms.IKey;
   /**
+   * Deletion protection on the instance. Off only to delete the stack: the destroy workflow deploys
+   * with it off first (`-c deletionProtection=false`), since CloudFormation cannot delete a protected instance.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * Instance class and size.
    * @default db.m7g.large (Graviton, non-burstable)
    */
@@ -173,7 +179,7 @@ export class Database extends Construct {
       backupRetention,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? true,
       removalPolicy: RemovalPolicy.SNAPSHOT,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
@@ -205,6 +211,12 @@ export class Database extends Construct {
         reason:
           'Enhanced Monitoring service role: the AWS-maintained policy only lets RDS write OS metrics to ' +
           'the RDSOSMetrics log group; a hand-copied policy would drift from the service\'s needs.',
+      });
+    }
+    if (props.deletionProtection === false) {
+      Validations.of(this.instance).acknowledge({
+        id: 'AwsSolutions-RDS10',
+        reason: 'Deletion protection is off only in the deployment right before the stack is deleted (destroy workflow); removal still takes a final snapshot.',
       });
     }
     if (!props.multiAz) {

@@ -50,6 +50,11 @@ export interface ServiceProps {
   /** Customer-managed key for the container log group (its policy must admit CloudWatch Logs). */
   readonly encryptionKey: kms.IKey;
   /**
+   * Deletion protection on the load balancer. Off only to delete the stack (see `DatabaseProps`).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * DNS name served over HTTPS: an ACM certificate (DNS validation) is created for it, HTTP redirects
    * to HTTPS. Without it the load balancer serves plain HTTP (for a first deployment or a private
    * test environment only).
@@ -279,7 +284,7 @@ export class Service extends Construct {
       vpcSubnets: props.loadBalancerSubnets,
       internetFacing: true,
       dropInvalidHeaderFields: true,
-      deletionProtection: true,
+      deletionProtection: props.deletionProtection ?? true,
       idleTimeout: Duration.seconds(60),
     });
     Validations.of(this.loadBalancer.connections.securityGroups[0]!).acknowledge({
