@@ -5,8 +5,8 @@ import { renderOwnedFiles } from '../../generators/app/owned-files.js';
 import { parseAnswers, parseRecordedAnswers, withDefaults } from '../../src/answers/index.js';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
 import type { Migration } from '../../src/update/migrations.js';
-import { EARLIER_VERSION } from '../support/versions.js';
 import { update } from '../../src/update/update.js';
+import { EARLIER_VERSION } from '../support/versions.js';
 
 /**
  * A fixture earlier version that called the database answer `dbName` and kept the naming rules in
