@@ -35,6 +35,7 @@ export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {
     `  proxyAuth: ${quote(answers.proxyAuth)},`,
     answers.githubRepository ? `  githubRepository: ${quote(answers.githubRepository)},` : undefined,
     answers.domainName ? `  domainName: ${quote(answers.domainName)},` : undefined,
+    answers.alarmEmail ? `  alarmEmail: ${quote(answers.alarmEmail)},` : undefined,
     needsJavascript ? `  packageManager: javascript.NodePackageManager.${packageManagerKey(extras.packageManager!)},` : undefined,
     extras.packageSource ? `  packageSource: ${quote(extras.packageSource)},` : undefined,
     // `create-rds-iam-stack update` merges the owned files from this version, and moves it on.
