@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { StackAnswers } from '../../src/answers/index.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import type { PackageManager } from '../../src/scaffold/package-manager.js';
 
 export interface NextStepsInput {
@@ -20,7 +21,9 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
     '',
     'Next steps:',
     ...(where === '.' ? [] : [`  cd ${where}`]),
-    ...(installed ? [] : [`  ${pm} install`]),
+    ...(installed
+      ? []
+      : [`  ${pm} install`, `  npx projen ${TEMPLATE_SNAPSHOT_TASK}   # writes the template snapshot; commit it with the lockfile (CI refuses a missing one)`]),
     `  ${packageManager.run} build        # compile, test, cdk synth (cdk-nag included)`,
     `  npx cdk deploy --all     # with AWS credentials for ${answers.region}`,
     '',

@@ -1,4 +1,4 @@
-import { selectedAvailabilityZones, type StackAnswers } from '../../src/answers/index.js';
+import { defaultHostedZoneName, selectedAvailabilityZones, type StackAnswers } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
 import { imageRepositoryOf, stackNameOf } from '../../src/project/stack-name.js';
 
@@ -9,6 +9,7 @@ export function templateData(answers: StackAnswers) {
     stackName: stackNameOf(answers.name),
     imageRepository: imageRepositoryOf(stackNameOf(answers.name)),
     availabilityZones: selectedAvailabilityZones(answers),
+    hostedZoneName: answers.domainName && answers.hostedZone ? (answers.hostedZoneName ?? defaultHostedZoneName(answers.domainName)) : undefined,
     generator: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
   };
 }

@@ -1,4 +1,5 @@
 import { type awscdk, Component, github, type IResolver, javascript } from 'projen';
+import { refreshBaseImageDigestsStep } from './base-image-pins.js';
 import { imageRepositoryOf, stackNameOf } from './stack-name.js';
 import { GENERATED_VERSIONS } from './versions.js';
 import type { StackAnswers } from '../answers/index.js';
@@ -329,7 +330,7 @@ export class PipelineWorkflows extends Component {
               '  exit 0',
               'fi',
               'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color \\',
-              `  --parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
+              `  --parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
               'input="$(jq -r --arg stack "$STACK" \'.[$stack].MigrationRunTaskInput\' migration-outputs.json)"',
               'task="$(aws ecs run-task --cli-input-json "$input" --started-by "deploy-${GITHUB_SHA:0:7}" \\',
               '  --query "tasks[0].taskArn" --output text)"',
@@ -349,9 +350,10 @@ export class PipelineWorkflows extends Component {
             // and CloudFormation waits until the new tasks are healthy.
             name: 'cdk deploy (rolls the service)',
             run: [
-              `parameters=(--parameters "${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              // Scoped to the app stack: cdk deploy also deploys its us-east-1 companion, which has no such parameters.
+              `parameters=(--parameters "\${STACK}:${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
               `if jq -e '.Parameters.${MIGRATION_IMAGE_TAG_PARAMETER}' "cdk.out/\${STACK}.template.json" > /dev/null; then`,
-              `  parameters+=(--parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+              `  parameters+=(--parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
               'fi',
               'npx cdk deploy --app cdk.out "$STACK" --require-approval never --no-color "${parameters[@]}" \\',
               '  --outputs-file cdk-outputs.json',
@@ -471,6 +473,8 @@ export class PipelineWorkflows extends Component {
         // create-pull-request pushes with its own token input; neither checkout needs to keep one.
         if (step.id === 'checkout') return [{ ...step, with: { ...step.with, 'persist-credentials': false } }];
         if (step.id === 'setup_pnpm' || step.id === 'setup_bun') return this.packageManagerSetup().map((setup) => ({ ...setup, id: step.id }));
+        // The base image moves with the dependencies, in the same pull request.
+        if (step.id === 'create_patch') return [refreshBaseImageDigestsStep(), { ...step, run: runs[step.id] }];
         if (step.id && runs[step.id]) return [{ ...step, run: runs[step.id] }];
         return [step];
       });

@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { selectedAvailabilityZones, type StackAnswers } from '../answers/index.js';
+import { defaultHostedZoneName, selectedAvailabilityZones, type StackAnswers } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -31,12 +31,16 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     databaseName: answers.databaseName,
     databaseUsers: answers.databaseUsers.map(({ name, access }) => ({ name, access })),
     appUser: answers.appUser,
+    internetEgress: answers.internetEgress,
     natGateways: answers.natGateways,
     multiAz: answers.multiAz,
     proxyAuth: answers.proxyAuth,
     ...(answers.githubRepository ? { githubRepository: answers.githubRepository } : {}),
     ...(answers.domainName ? { domainName: answers.domainName } : {}),
     ...(answers.alarmEmail ? { alarmEmail: answers.alarmEmail } : {}),
+    ...(answers.domainName && answers.hostedZone
+      ? { hostedZone: { id: answers.hostedZone, name: answers.hostedZoneName ?? defaultHostedZoneName(answers.domainName) } }
+      : {}),
   };
   return [
     '/** What a database user may do in the application database. */',
@@ -50,6 +54,12 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '',
     "export type NatGatewayMode = 'per-az' | 'single';",
     "export type ProxyAuthMode = 'end-to-end-iam' | 'iam-with-master-secret';",
+    '',
+    '/** A Route 53 hosted zone, by id and name (no lookup at synth). */',
+    'export interface HostedZoneConfig {',
+    '  readonly id: string;',
+    '  readonly name: string;',
+    '}',
     '',
     'export interface StackConfig {',
     '  /** npm package name of this project. */',
@@ -65,15 +75,20 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly databaseUsers: readonly DatabaseUserConfig[];',
     '  /** The user the service connects as (one of databaseUsers). */',
     '  readonly appUser: string;',
+    '  /** App tasks may call the internet on HTTPS (through NAT gateways); otherwise VPC endpoints only and no NAT. */',
+    '  readonly internetEgress: boolean;',
+    '  /** NAT gateways in the production profile when internetEgress is on. */',
     '  readonly natGateways: NatGatewayMode;',
     '  readonly multiAz: boolean;',
     '  readonly proxyAuth: ProxyAuthMode;',
     '  /** OWNER/REPO trusted by the CI roles through GitHub OIDC. */',
     '  readonly githubRepository?: string;',
-    '  /** DNS name for HTTPS on the load balancer. */',
+    '  /** The app\'s own DNS name, served by the front door (CloudFront) with its own certificate. */',
     '  readonly domainName?: string;',
     '  /** Subscribed to the alarms and database events (AWS sends a confirmation mail first). */',
     '  readonly alarmEmail?: string;',
+    '  /** Hosted zone of domainName: certificate validation and alias records are made in it. */',
+    '  readonly hostedZone?: HostedZoneConfig;',
     '}',
     '',
     `export const stackConfig: StackConfig = ${toTypeScriptLiteral(config)};`,

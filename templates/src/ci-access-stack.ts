@@ -45,6 +45,11 @@ export interface CiAccessStackProps extends StackProps {
   readonly immutableSubject?: ImmutableGithubSubject;
   /** Qualifier of the CDK bootstrap stack in the target account and region. @default 'hnb659fds' */
   readonly bootstrapQualifier?: string;
+  /**
+   * Other regions the app's stacks deploy to (its us-east-1 companion for CloudFront): the pipeline
+   * may assume the bootstrap roles there too. @default - none
+   */
+  readonly additionalRegions?: readonly string[];
 }
 
 /**
@@ -66,6 +71,7 @@ export class CiAccessStack extends Stack {
   /** Assumed by the pull-request workflow for `cdk diff`; read-only. */
   public readonly diffRole: iam.Role;
   private readonly qualifier: string;
+  private readonly additionalRegions: readonly string[];
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id, props);
@@ -75,6 +81,7 @@ export class CiAccessStack extends Stack {
     }
     const environment = props.deployEnvironment ?? 'production';
     this.qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
+    this.additionalRegions = (props.additionalRegions ?? []).filter((region) => region !== this.region);
 
     this.oidcProvider = props.existingOidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidcProvider', props.existingOidcProviderArn)
@@ -121,8 +128,8 @@ export class CiAccessStack extends Stack {
   }
 
   /** Exact ARN of a CDK bootstrap role in this stack's account and region. */
-  private bootstrapRoleArn(role: BootstrapRole): string {
-    return `arn:${this.partition}:iam::${this.account}:role/cdk-${this.qualifier}-${role}-role-${this.account}-${this.region}`;
+  private bootstrapRoleArn(role: BootstrapRole, region: string = this.region): string {
+    return `arn:${this.partition}:iam::${this.account}:role/cdk-${this.qualifier}-${role}-role-${this.account}-${region}`;
   }
 
   /** A token from `repo:...` with exactly this `sub` and the STS audience, nothing else (StringEquals, no wildcard). */
@@ -141,7 +148,7 @@ export class CiAccessStack extends Stack {
         sid: 'AssumeCdkBootstrapRoles',
         // The CDK CLI may tag its role sessions; the bootstrap roles' trust policies allow both.
         actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: roles.map((role) => this.bootstrapRoleArn(role)),
+        resources: [this.region, ...this.additionalRegions].flatMap((region) => roles.map((role) => this.bootstrapRoleArn(role, region))),
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CiAccessStack } from './ci-access-stack.js';
+import { EDGE_REGION } from './edge-stack.js';
 import { ciAccessStackName, deploymentNames } from './naming.js';
 import { RdsIamStack } from './rds-iam-stack.js';
 import { stackConfig } from './stack-config.js';
@@ -31,6 +32,7 @@ if (stackConfig.githubRepository) {
   new CiAccessStack(app, ciAccessStackName(stackConfig.stackName), {
     githubRepository: stackConfig.githubRepository,
     appStackName: stackConfig.stackName,
+    additionalRegions: [EDGE_REGION],
     deployment: deploymentNames(stackConfig.stackName),
     existingOidcProviderArn: contextString('githubOidcProviderArn'),
     immutableSubject: ownerId && repositoryId ? { ownerId, repositoryId } : undefined,

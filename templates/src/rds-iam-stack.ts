@@ -1,25 +1,31 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { DEFAULT_STAGE_PROFILE, type StageProfile } from './constructs/alarm-thresholds.js';
+import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cdk-handlers.js';
 import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { DatabaseEvents } from './constructs/database-events.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
-import { Network, SubnetGroup } from './constructs/network.js';
+import { DomainRecords } from './constructs/domain-records.js';
+import { FrontDoor } from './constructs/front-door.js';
+import { logsCapableKey } from './constructs/log-storage.js';
+import { Network } from './constructs/network.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { StackMonitoring } from './constructs/stack-monitoring.js';
-import { deploymentNames, parameterPrefix } from './naming.js';
+import { EDGE_REGION, EdgeStack } from './edge-stack.js';
+import { deploymentNames, edgeStackName, parameterPrefix } from './naming.js';
 import type { StackConfig } from './stack-config.js';
+import { DEFAULT_PROFILE, profileSettings, type StageProfile } from './stage-profile.js';
 
 export interface RdsIamStackProps extends StackProps {
   /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
   readonly config: StackConfig;
   /**
-   * How sensitive the alarms are (`constructs/alarm-thresholds.ts`).
-   * @default DEFAULT_STAGE_PROFILE ('production')
+   * Which stage profile's settings apply: web application firewall and NAT gateways (`stage-profile.ts`),
+   * alarm thresholds (`constructs/alarm-thresholds.ts`).
+   * @default DEFAULT_PROFILE ('production')
    */
   readonly profile?: StageProfile;
   /**
@@ -52,7 +58,7 @@ export class RdsIamStack extends Stack {
   public readonly databaseUsers: DatabaseUsers;
   /** SSM parameters and outputs with the connection settings. */
   public readonly connectionParameters: ConnectionParameters;
-  /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
+  /** ECR repository, ECS Fargate service (task role = `appRole`) and the internal ALB in front of it. */
   public readonly service: Service;
   /** Where alarms and database events are sent; subscribe people, chat and pagers here. */
   public readonly notifications: NotificationTopic;
@@ -60,42 +66,30 @@ export class RdsIamStack extends Stack {
   public readonly monitoring: StackMonitoring;
   /** The database's RDS event subscription to the notification topic. */
   public readonly databaseEvents: DatabaseEvents;
+  /** The CloudFront distribution in front of the load balancer: the app's only public entry. */
+  public readonly frontDoor: FrontDoor;
+  /** The companion stack in us-east-1: web ACL, viewer certificate, CloudFront's log bucket. */
+  public readonly edge: EdgeStack;
 
   private readonly config: StackConfig;
 
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const { config } = props;
     this.config = config;
+    const profile = props.profile ?? DEFAULT_PROFILE;
+    const settings = profileSettings(profile, config);
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
     }
 
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: `${id}: RDS storage, master secret, Performance Insights and log groups`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts log groups with the key itself, on behalf of log groups in this account.
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    this.dataKey = logsCapableKey(this, 'DataKey', `${id}: RDS storage, master secret, Performance Insights and log groups`);
 
     this.network = new Network(this, 'Network', {
       availabilityZones: config.availabilityZones,
-      natGateways: config.natGateways,
+      internetEgress: config.internetEgress,
+      natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
     });
 
@@ -140,7 +134,6 @@ export class RdsIamStack extends Stack {
       prefix: parameterPrefix(config.stackName),
       settings: connection,
     });
-    this.connectionParameters.grantRead(this.appRole);
 
     // Migrations need DDL: they run as a schema-owner user. If the app user is one, the service migrates
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
@@ -163,11 +156,13 @@ export class RdsIamStack extends Stack {
       migration,
       vpc: this.network.vpc,
       taskSubnets: this.network.appSubnets,
-      loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
+      awsApis: this.network.awsApis,
+      internetEgress: config.internetEgress,
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
       deletionProtection: props.deletionProtection,
       domainName: config.domainName,
+      hostedZone: config.hostedZone,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
@@ -183,7 +178,7 @@ export class RdsIamStack extends Stack {
     // RDS checks that it may publish when the subscription is created.
     this.databaseEvents.node.addDependency(this.notifications.policy);
     this.monitoring = new StackMonitoring(this, 'Monitoring', {
-      profile: props.profile ?? DEFAULT_STAGE_PROFILE,
+      profile,
       name: config.stackName,
       topic: this.notifications.topic,
       database: this.database,
@@ -193,7 +188,32 @@ export class RdsIamStack extends Stack {
     });
     this.service.rollBackOnAlarms(this.monitoring.rollbackAlarms);
 
-    new CfnOutput(this, 'ServiceUrl', { value: this.service.url, description: 'URL of the app (ALB)' });
+    // CloudFront wants its certificate and web ACL from us-east-1: they live in a companion stack there.
+    this.edge = new EdgeStack(scope, edgeStackName(id), {
+      env: { account: props.env?.account, region: EDGE_REGION },
+      appStackName: id,
+      webApplicationFirewall: settings.webApplicationFirewall,
+      domainName: config.domainName,
+      hostedZone: config.hostedZone,
+      description: `${config.projectName}: CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
+    });
+    this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+      loadBalancer: this.service.loadBalancer,
+      domainName: config.domainName,
+      viewerCertificate: this.edge.certificate,
+      webAclArn: this.edge.webFirewall?.webAclArn,
+      accessLogBucket: this.edge.accessLogBucket,
+    });
+    if (config.domainName) {
+      new DomainRecords(this, 'DomainRecords', { domainName: config.domainName, distribution: this.frontDoor.distribution, hostedZone: config.hostedZone });
+    }
+    recordCrossRegionReferenceHandlerSuppressions(this);
+
+    new CfnOutput(this, 'ServiceUrl', { value: this.frontDoor.url, description: 'URL of the app (CloudFront)' });
+    new CfnOutput(this, 'FrontDoorDomainName', {
+      value: this.frontDoor.distribution.distributionDomainName,
+      description: 'DNS name of the CloudFront distribution: the target of the domain name\'s record',
+    });
     new CfnOutput(this, 'EcrRepositoryUri', {
       value: this.service.repository.repositoryUri,
       description: 'Push app images here (immutable tags), then deploy with --parameters ImageTag=<tag>',

@@ -17,6 +17,9 @@ const FULL_FLAGS = {
   githubRepo: 'acme/orders-db',
   domain: 'orders.example.com',
   alarmEmail: 'oncall@example.com',
+  hostedZone: 'Z0123456789ABCDEFGHIJ',
+  hostedZoneName: 'orders.example.com',
+  internetEgress: true,
 };
 
 const storedAnswers = (dir: string) => JSON.parse(readText(dir, '.yo-rc.json'))['create-rds-iam-stack'].answers;
@@ -36,18 +39,24 @@ describe('flags', () => {
         { name: 'migrator', access: 'schema-owner' },
       ],
       appUser: 'orders_app',
+      internetEgress: true,
       natGateways: 'single',
       multiAz: false,
       proxyAuth: 'iam-with-master-secret',
       githubRepository: 'acme/orders-db',
       domainName: 'orders.example.com',
       alarmEmail: 'oncall@example.com',
+      hostedZone: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'orders.example.com',
     });
     const config = readText(result.cwd, 'src/stack-config.ts');
     expect(config).toContain("alarmEmail: 'oncall@example.com'");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("alarmEmail: 'oncall@example.com',");
     expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c',\n  ]");
     expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
+    expect(config).toContain("hostedZone: {\n    id: 'Z0123456789ABCDEFGHIJ',\n    name: 'orders.example.com',\n  }");
+    expect(config).toContain('internetEgress: true');
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("hostedZone: 'Z0123456789ABCDEFGHIJ',");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
   });
 

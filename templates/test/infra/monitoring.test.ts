@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { StageProfile } from '../../src/constructs/alarm-thresholds.js';
+import type { StageProfile } from '../../src/stage-profile.js';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import { variants } from '../support/configs.js';
