@@ -34,10 +34,20 @@ export async function installAndRunProjen(
   await run(projectDir, 'npx', ['projen'], { CI: 'false' });
 }
 
+/**
+ * The environment of the project's own commands: the caller's without `NODE_ENV`. Under
+ * `NODE_ENV=test` projen renders into a new temporary directory instead of the project, silently;
+ * under `NODE_ENV=production` npm leaves out the development dependencies, projen among them.
+ */
+export function projectCommandEnv(callerEnv: NodeJS.ProcessEnv, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { NODE_ENV: _callersMode, ...env } = callerEnv;
+  return { ...env, ...overrides };
+}
+
 function run(cwd: string, command: string, args: readonly string[], env: Record<string, string> = {}): Promise<void> {
   const shown = [command, ...args].join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd, stdio: 'inherit', env: projectCommandEnv(process.env, env) });
     child.once('error', (error) => reject(new FinishingStepError(shown, error.message)));
     child.once('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new FinishingStepError(shown, signal ? `signal ${signal}` : `exit code ${code}`)),

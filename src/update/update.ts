@@ -11,7 +11,7 @@ import { loadBasePackage } from './base-package.js';
 import { gitMergeFile } from './merge.js';
 import { migrateAnswers, migrateFiles, migrationsBetween, MIGRATIONS, type Migration } from './migrations.js';
 import { planUpdate, withMigratedFiles, type UpdatePlan } from './plan.js';
-import { installAndRunProjen } from './project-commands.js';
+import { FinishingStepError, installAndRunProjen } from './project-commands.js';
 import { readRecord } from './record.js';
 import { conflictsOf, nextSteps, summarize } from './summary.js';
 import { assertCleanWorkTree } from './work-tree.js';
@@ -115,11 +115,22 @@ export async function update(options: UpdateOptions): Promise<UpdateOutcome> {
     applyPlan(projectDir, plan);
     const projenRuns = options.runProjen !== false && !conflicts.includes('.projenrc.ts');
     if (options.runProjen !== false && !projenRuns) log('.projenrc.ts has conflicts: resolve them, then run `npx projen`.');
-    if (projenRuns) await installAndRunProjen(projectDir, record.packageManager, packageSource ?? `^${to}`);
+    if (projenRuns) {
+      await installAndRunProjen(projectDir, record.packageManager, packageSource ?? `^${to}`);
+      await assertRecordRenderedFor(projectDir, to);
+    }
     nextSteps(plan, projenRuns).forEach((line) => log(line));
     return { status: 'applied', plan, conflicts };
   } finally {
     await cleanup();
+  }
+}
+
+/** projen can exit 0 without rendering the project (it rendered elsewhere): the record tells. */
+async function assertRecordRenderedFor(projectDir: string, version: string): Promise<void> {
+  const { generatorVersion } = await readRecord(projectDir);
+  if (generatorVersion !== version) {
+    throw new FinishingStepError('npx projen', `${ANSWERS_RECORD_PATH} still records ${PACKAGE_NAME} ${generatorVersion}, not ${version}`);
   }
 }
 

@@ -23,6 +23,8 @@ const gitIdentity = { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com
 const commandsTmp = join(work, 'tmp');
 mkdirSync(commandsTmp);
 const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: commandsTmp };
+// A team's shell, for the commands the test runs as the team: jest's NODE_ENV=test would make projen render elsewhere.
+const { NODE_ENV: _jestMode, ...teamEnv } = env;
 const read = (path: string) => readFileSync(join(project, path), 'utf8');
 
 /** What the old version's templates differ in; each case of the merge has its file. */
@@ -55,7 +57,8 @@ function packOldVersion(): void {
 function update(...args: string[]) {
   const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'lib/src/cli/bin.js'), 'update', ...args], {
     cwd: project,
-    env,
+    // A caller's NODE_ENV must not reach the project's projen, which would render elsewhere under `test`.
+    env: { ...env, NODE_ENV: 'test' },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -147,7 +150,7 @@ test('update merges three ways, reports, installs the new version and re-renders
 test('once the conflict is resolved, projen is current and the project builds', () => {
   const readme = read('README.md');
   writeFileSync(join(project, 'README.md'), readme.replace(/<<<<<<< yours\n(.*)\n=======\n.*\n>>>>>>> .*\n/, '$1\n'));
-  run('npx', ['projen', 'build'], { cwd: project, env: { ...env, CI: 'false' } });
+  run('npx', ['projen', 'build'], { cwd: project, env: { ...teamEnv, CI: 'false' } });
   // A second update has nothing left to do.
   run('git', ['add', '--all'], { cwd: project, env });
   run('git', ['commit', '--quiet', '-m', 'Update'], { cwd: project, env });
