@@ -42,11 +42,11 @@ const project = new typescript.TypeScriptProject({
   entrypointTypes: 'lib/src/index.d.ts',
   bin: { 'create-rds-iam-stack': 'lib/src/cli/bin.js' },
 
-  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'diff@^9.0.0'],
+  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'diff@^9.0.0', 'ejs@^5.0.0', 'semver@^7.7.0'],
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
-  devDeps: ['esbuild@^0.28.2', 'lodash-es@^4.18.1', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2'],
+  devDeps: ['esbuild@^0.28.2', 'lodash-es@^4.18.1', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2', '@types/ejs@^3', '@types/semver@^7'],
   // The build workflow below replaces projen's (whose self-mutation job pushes with a stored token).
   buildWorkflow: false,
   githubOptions: { mergify: false, pullRequestLint: false },

@@ -1,10 +1,10 @@
-import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { nextSteps } from './next-steps.js';
-import { templateData } from './template-data.js';
+import { listFiles, renderOwnedFiles } from './owned-files.js';
 import {
   checkAnswer,
   collectGivenAnswers,
@@ -17,8 +17,7 @@ import {
   type Question,
   type StackAnswers,
 } from '../../src/answers/index.js';
-import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
-import { renderProjenrc } from '../../src/project/projenrc-source.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
 import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
 import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
@@ -63,12 +62,6 @@ export interface GeneratorFlags {
   prerendered?: Prerendered;
   /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
   [flag: string]: unknown;
-}
-
-/** `.yo-rc.json` content under this package's key. */
-interface StoredConfig {
-  generatorVersion: string;
-  answers: StackAnswers;
 }
 
 /**
@@ -124,18 +117,6 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
 
   async writing(): Promise<void> {
     await this.#renderOwnedFiles();
-    this.fs.write(
-      this.destinationPath('.projenrc.ts'),
-      renderProjenrc(this.answers, {
-        packageManager: this.packageManager.projen,
-        packageSource: this.options.packageSource,
-      }),
-    );
-    // Other generators' entries in an existing `.yo-rc.json` stay; ours records the answers in use.
-    const others = this.options.existingTarget ? await otherGeneratorsConfig(this.options.existingTarget) : {};
-    if (Object.keys(others).length > 0) this.fs.writeJSON(this.destinationPath('.yo-rc.json'), others);
-    const stored: StoredConfig = { generatorVersion: PACKAGE_VERSION, answers: this.answers };
-    this.config.set(stored as unknown as Record<string, unknown>);
   }
 
   /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
@@ -256,14 +237,15 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     }
   }
 
-  /** Owned files: `*.ejs` are rendered, everything else is copied as is. */
+  /** Owned files (templates and `.projenrc.ts`), rendered as `update` renders them. */
   async #renderOwnedFiles(): Promise<void> {
-    const data = templateData(this.answers);
-    for (const source of await listFiles(TEMPLATES_DIR)) {
-      const template = this.destinationPath(ownedPath(relative(TEMPLATES_DIR, source)));
-      const target = template.replace(/\.ejs$/, '');
-      if (template === target) this.fs.copy(source, target);
-      else this.fs.copyTpl(source, target, data);
+    const files = await renderOwnedFiles(this.answers, {
+      packageManager: this.packageManager.projen,
+      packageSource: this.options.packageSource,
+    });
+    for (const [path, contents] of files) {
+      const target = this.destinationPath(path);
+      this.fs.write(target, contents);
       this.#ownedPaths.add(target);
     }
   }
@@ -306,34 +288,10 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 }
 
-/** The entries of other generators in a directory's `.yo-rc.json` (already checked as outside data by now). */
-async function otherGeneratorsConfig(directory: string): Promise<Record<string, unknown>> {
-  try {
-    const parsed: unknown = JSON.parse((await readFile(join(directory, '.yo-rc.json'), 'utf8')).replace(/^\uFEFF/, ''));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).filter(([key]) => key !== PACKAGE_NAME));
-  } catch {
-    return {};
-  }
-}
-
 function formatDefault(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) {
     return value.map((entry: { name: string; access: string }) => `${entry.name}:${entry.access}`).join(', ');
   }
   return String(value);
-}
-
-/** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`, `_dockerignore`. */
-function ownedPath(path: string): string {
-  return path.replace(/(^|[\\/])_(gitignore|dockerignore)$/, '$1.$2');
-}
-
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
 }

@@ -65,3 +65,11 @@ export function projectNameNotice(given: Record<string, unknown>, { directoryNam
     return `package name: ${chosen.name} (the --name default; the directory name ${displayValue(directoryName)} ${rule}; pass --name to choose another)`;
   }
 }
+
+/**
+ * Answers recorded by this or any earlier version (`.yo-rc.json`, an answers file, `.projenrc.ts`):
+ * questions that did not exist then take their defaults, and every rule still applies.
+ */
+export function parseRecordedAnswers(recorded: Record<string, unknown>): StackAnswers {
+  return parseAnswers(withDefaults(recorded));
+}

@@ -115,6 +115,7 @@ export function helpText(): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   return [
     'Usage: create-rds-iam-stack [directory] [options]',
+    '       create-rds-iam-stack update [directory] [options]   (owned files to this version: update --help)',
     '',
     'Scaffolds a CDK repository for MySQL on AWS with no database password anywhere: RDS for MySQL 8.4',
     'with IAM authentication behind RDS Proxy, a user-bootstrap Lambda, a Hono service and an OIDC pipeline.',

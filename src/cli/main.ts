@@ -13,6 +13,7 @@ const REFUSALS = [AnswersError, AnswersFileError, TargetError, ConflictsError, D
 
 /** Runs the command line; returns the exit code rather than exiting, so tests can call it. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'update') return runUpdate(argv.slice(1));
   const interruption = new Interruption();
   const release = interruption.trap();
   try {
@@ -70,4 +71,13 @@ function isPromptInterrupt(error: unknown): boolean {
 function isCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/** `create-rds-iam-stack update`: its own flags and exit codes (src/cli/update.ts). */
+async function runUpdate(argv: readonly string[]): Promise<number> {
+  const { runUpdateCommand } = await import('./update.js');
+  return runUpdateCommand(argv, {
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(),
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
 }

@@ -8,7 +8,8 @@ if (process.env.NO_COLOR || !process.stdout.isTTY || !process.stderr.isTTY) proc
 // Scaffolding loads projen and Yeoman: caching their compiled code halves later start-ups.
 enableCompileCache?.();
 registerStartupHooks();
-if (!process.argv.slice(2).some((arg) => ['--help', '-h', '--version', '-v'].includes(arg))) warmUpRenderer();
+const scaffolding = process.argv[2] !== 'update';
+if (scaffolding && !process.argv.slice(2).some((arg) => ['--help', '-h', '--version', '-v'].includes(arg))) warmUpRenderer();
 const { main } = await import('./main.js');
 const exitCode = await main(process.argv.slice(2));
 // After an interrupt nothing may keep the process (a child's pipe, a worker) alive.

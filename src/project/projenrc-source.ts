@@ -1,6 +1,6 @@
 import type { javascript } from 'projen';
 import type { StackAnswers } from '../answers/index.js';
-import { PACKAGE_NAME } from '../package-info.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { NPM, PROJEN_PACKAGE_MANAGER_KEYS } from '../scaffold/package-manager.js';
 
 export interface ProjenrcExtras {
@@ -41,6 +41,8 @@ export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {
     answers.hostedZoneName ? `  hostedZoneName: ${quote(answers.hostedZoneName)},` : undefined,
     needsJavascript ? `  packageManager: javascript.NodePackageManager.${packageManagerKey(extras.packageManager!)},` : undefined,
     extras.packageSource ? `  packageSource: ${quote(extras.packageSource)},` : undefined,
+    // `create-rds-iam-stack update` merges the owned files from this version, and moves it on.
+    `  ownedFilesVersion: ${quote(PACKAGE_VERSION)},`,
     '});',
     '',
     'project.synth();',

@@ -1,6 +1,7 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { AnswersError, parseAnswers, type StackAnswers } from '../answers/index.js';
+import { AnswersError, parseRecordedAnswers, type StackAnswers } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { AnswersRecordFile } from './answers-record-file.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
@@ -19,6 +20,12 @@ export interface RdsIamStackProjectOptions extends StackAnswers {
    * an unreleased build. @default `^<version that generated the project>` from the registry
    */
   readonly packageSource?: string;
+  /**
+   * The version of this package whose templates the owned files come from; `create-rds-iam-stack
+   * update` merges from it and moves it on. Kept apart from the installed version, which the weekly
+   * upgrade moves without touching the owned files. @default the installed version
+   */
+  readonly ownedFilesVersion?: string;
 }
 
 /**
@@ -31,7 +38,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
   readonly answers: StackAnswers;
 
   constructor(options: RdsIamStackProjectOptions) {
-    const { outdir, packageManager, packageSource, ...raw } = options;
+    const { outdir, packageManager, packageSource, ownedFilesVersion, ...raw } = options;
     const answers = validOptions(raw as unknown as Record<string, unknown>);
 
     super({
@@ -103,6 +110,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
+    new AnswersRecordFile(this, { generatorVersion: ownedFilesVersion ?? PACKAGE_VERSION, answers, packageManager, packageSource });
     this.testTask.spawn(
       this.addTask('test:app', {
         description: "The service's own tests (app/), against a MariaDB server they start",
@@ -124,7 +132,8 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
 /** The options checked by the generator's rules; a violation names the `.projenrc.ts` field. */
 function validOptions(raw: Record<string, unknown>): StackAnswers {
   try {
-    return parseAnswers(raw);
+    // A .projenrc.ts written by an earlier version lacks later questions: they take their defaults.
+    return parseRecordedAnswers(raw);
   } catch (error) {
     if (error instanceof AnswersError) failOptions(new ProjenrcOptionsError(error.problems));
     throw error;
