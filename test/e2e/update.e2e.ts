@@ -24,7 +24,7 @@ const commandsTmp = join(work, 'tmp');
 mkdirSync(commandsTmp);
 const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: commandsTmp };
 // A team's shell, for the commands the test runs as the team: jest's NODE_ENV=test would make projen render elsewhere.
-const { NODE_ENV: _jestMode, ...teamEnv } = env;
+const { NODE_ENV: _jestMode, ...teamEnv }: NodeJS.ProcessEnv = env;
 const read = (path: string) => readFileSync(join(project, path), 'utf8');
 
 /** What the old version's templates differ in; each case of the merge has its file. */
