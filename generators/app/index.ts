@@ -9,6 +9,7 @@ import {
   checkAnswer,
   collectGivenAnswers,
   completeWithoutPrompts,
+  formatAnswer,
   parseAnswer,
   parseAnswers,
   QUESTIONS,
@@ -155,7 +156,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
             ? { type: 'select', choices: [...choices], default: fallback === undefined ? undefined : String(fallback) }
             : {
               type: 'input',
-              default: formatDefault(fallback),
+              default: formatAnswer(fallback),
               validate: (input: string) => checkAnswer(question.key, input, withDefaults({ ...given }, context)),
             }),
       });
@@ -211,14 +212,6 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       this.log(`git: repository initialised, first commit skipped (${String(commit.stderr).trim().split('\n')[0]}).`);
     }
   }
-}
-
-function formatDefault(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) {
-    return value.map((entry: { name: string; access: string }) => `${entry.name}:${entry.access}`).join(', ');
-  }
-  return String(value);
 }
 
 /** `npm pack` drops dotfiles such as `.gitignore`: templates keep them as `_gitignore`, `_dockerignore`. */

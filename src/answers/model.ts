@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
+import { stackNameOf } from '../project/stack-name.js';
 
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
@@ -39,7 +41,12 @@ export interface StackAnswers {
   readonly githubRepository?: string;
   /** A DNS name for HTTPS on the load balancer. */
   readonly domainName?: string;
+  /** The stages in promotion order (`dev` then `prod` unless configured). */
+  readonly stages: readonly StageAnswer[];
 }
+
+/** Every answer's own rule: the single-field rules and the stages. */
+const FIELD_RULES = { ...SINGLE_FIELD_RULES, stages: stagesRule } as const;
 
 export type AnswerKey = keyof StackAnswers;
 
@@ -52,6 +59,9 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
       input: answers.azCount,
       message: `must be at most ${zones}: ${answers.region} has ${zones} Availability Zones`,
     });
+  }
+  for (const problem of stageProblems(answers.stages, stageContextOf(answers))) {
+    ctx.addIssue({ code: 'custom', path: ['stages', ...problem.path], input: problem.input, message: problem.message });
   }
   const seen = new Set<string>();
   answers.databaseUsers.forEach((user, index) => {
@@ -101,6 +111,9 @@ function fieldOf(path: readonly PropertyKey[]): string {
   const [key, index, part] = path;
   if (key === 'databaseUsers' && typeof index === 'number') {
     return `database user #${index + 1}${part ? ` ${String(part)}` : ''} (--user)`;
+  }
+  if (key === 'stages' && typeof index === 'number') {
+    return `stage #${index + 1}${part ? ` ${String(part)}` : ''} (--stage)`;
   }
   const question = QUESTIONS.find((q) => q.key === key);
   return question ? `${question.label} (--${question.flag})` : String(key);
@@ -182,6 +195,21 @@ export function checkAnswer(key: AnswerKey, value: unknown, context: Record<stri
 export function selectedAvailabilityZones(answers: Pick<StackAnswers, 'region' | 'azCount'>): string[] {
   if (!isAwsRegion(answers.region)) throw new Error(`Unknown region ${answers.region}`);
   return availabilityZonesOf(answers.region).slice(0, answers.azCount);
+}
+
+/** The stages with everything derived (region, zones, stack name, settings), in promotion order. */
+export function stagesOf(answers: StackAnswers): ResolvedStage[] {
+  return resolveStages(answers.stages, stageContextOf(answers));
+}
+
+function stageContextOf(answers: Pick<StackAnswers, 'name' | 'region' | 'azCount' | 'natGateways' | 'multiAz'>) {
+  return {
+    stackName: stackNameOf(answers.name),
+    region: answers.region,
+    azCount: answers.azCount,
+    natGateways: answers.natGateways,
+    multiAz: answers.multiAz,
+  };
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { selectedAvailabilityZones, type StackAnswers } from '../answers/index.js';
+import { selectedAvailabilityZones, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -36,6 +36,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     proxyAuth: answers.proxyAuth,
     ...(answers.githubRepository ? { githubRepository: answers.githubRepository } : {}),
     ...(answers.domainName ? { domainName: answers.domainName } : {}),
+    stages: stagesOf(answers),
   };
   return [
     '/** What a database user may do in the application database. */',
@@ -49,6 +50,27 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '',
     "export type NatGatewayMode = 'per-az' | 'single';",
     "export type ProxyAuthMode = 'end-to-end-iam' | 'iam-with-master-secret';",
+    "export type StageProfile = 'development' | 'production';",
+    '',
+    '/** Sizes and protections of a stage: its profile\'s, with the overrides from .projenrc.ts applied. */',
+    'export interface StageSettings {',
+    ...Object.entries(STAGE_SETTING_TYPES).flatMap(([key, { type, doc }]) => [`  /** ${doc} */`, `  readonly ${key}: ${type};`]),
+    '}',
+    '',
+    '/** One environment of the promotion chain, with everything derived. */',
+    'export interface StageConfig {',
+    '  /** Names the GitHub environment and suffixes every AWS name of the stage. */',
+    '  readonly name: string;',
+    "  /** 12-digit AWS account id; absent: the deploying credentials' account. */",
+    '  readonly account?: string;',
+    '  readonly region: string;',
+    '  /** Exact Availability Zone names of the stage\'s region. */',
+    '  readonly availabilityZones: readonly string[];',
+    '  readonly profile: StageProfile;',
+    '  /** CloudFormation stack of the stage\'s app: <stackName>-<stage>. */',
+    '  readonly stackName: string;',
+    '  readonly settings: StageSettings;',
+    '}',
     '',
     'export interface StackConfig {',
     '  /** npm package name of this project. */',
@@ -71,12 +93,25 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly githubRepository?: string;',
     '  /** DNS name for HTTPS on the load balancer. */',
     '  readonly domainName?: string;',
+    '  /** The stages in promotion order: each deploys its own copy of the app stack. */',
+    '  readonly stages: readonly StageConfig[];',
     '}',
     '',
     `export const stackConfig: StackConfig = ${toTypeScriptLiteral(config)};`,
     '',
   ];
 }
+
+/** The TypeScript type and the doc comment of every stage setting, as the config module declares them. */
+const STAGE_SETTING_TYPES: Record<keyof StageSettings, { type: string; doc: string }> = {
+  instanceClass: { type: 'string', doc: 'DB instance class, e.g. db.m7g.large.' },
+  multiAz: { type: 'boolean', doc: 'Standby in a second AZ with automatic failover.' },
+  natGateways: { type: 'NatGatewayMode', doc: 'One NAT gateway per AZ, or a single one.' },
+  minTasks: { type: 'number', doc: 'Fewest running service tasks once an image is deployed.' },
+  maxTasks: { type: 'number', doc: 'Most tasks CPU-based auto scaling may run.' },
+  deletionProtection: { type: 'boolean', doc: 'Deletion protection on the database and the load balancer.' },
+  backupRetentionDays: { type: 'number', doc: 'Days of automated database backups.' },
+};
 
 /**
  * JSON in the generated project's lint style (so the file is lint-clean as rendered): keys bare
