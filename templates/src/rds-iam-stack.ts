@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -7,12 +8,14 @@ import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
 import { Network, SubnetGroup } from './constructs/network.js';
 import { Service, type ServiceProps } from './constructs/service.js';
-import { deploymentNames, parameterPrefix } from './naming.js';
-import type { StackConfig } from './stack-config.js';
+import { deploymentNames, parameterPrefix, stageDomainName } from './naming.js';
+import type { StackConfig, StageConfig } from './stack-config.js';
 
 export interface RdsIamStackProps extends StackProps {
-  /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
+  /** The typed project configuration (`src/stack-config.ts`): database, users, domain. */
   readonly config: StackConfig;
+  /** The stage this stack deploys (one of `config.stages`): its zones, names, sizes and protections. */
+  readonly stage: StageConfig;
 }
 
 /**
@@ -37,12 +40,13 @@ export class RdsIamStack extends Stack {
   /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
   public readonly service: Service;
 
-  private readonly config: StackConfig;
+  private readonly stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    this.config = config;
+    const { config, stage } = props;
+    const { settings } = stage;
+    this.stage = stage;
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
@@ -70,8 +74,8 @@ export class RdsIamStack extends Stack {
     );
 
     this.network = new Network(this, 'Network', {
-      availabilityZones: config.availabilityZones,
-      natGateways: config.natGateways,
+      availabilityZones: stage.availabilityZones,
+      natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
     });
 
@@ -80,7 +84,10 @@ export class RdsIamStack extends Stack {
       subnets: this.network.dataSubnets,
       databaseName: config.databaseName,
       users: config.databaseUsers,
-      multiAz: config.multiAz,
+      multiAz: settings.multiAz,
+      instanceType: new ec2.InstanceType(settings.instanceClass.replace(/^db\./, '')),
+      backupRetention: Duration.days(settings.backupRetentionDays),
+      deletionProtection: settings.deletionProtection,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
     });
@@ -112,7 +119,7 @@ export class RdsIamStack extends Stack {
       user: config.appUser,
     };
     this.connectionParameters = new ConnectionParameters(this, 'Connection', {
-      prefix: parameterPrefix(config.stackName),
+      prefix: parameterPrefix(stage.stackName),
       settings: connection,
     });
     this.connectionParameters.grantRead(this.appRole);
@@ -121,7 +128,7 @@ export class RdsIamStack extends Stack {
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
     const appUserIsSchemaOwner = appUser.access === 'schema-owner';
     const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
-    const names = deploymentNames(config.stackName);
+    const names = deploymentNames(stage.stackName);
     let migration: ServiceProps['migration'];
     if (migrationUser) {
       const migrationRole = new iam.Role(this, 'MigrationTaskRole', {
@@ -141,7 +148,10 @@ export class RdsIamStack extends Stack {
       loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
-      domainName: config.domainName,
+      domainName: config.domainName && stageDomainName(config.domainName, stage, config.stages),
+      desiredCount: settings.minTasks,
+      maxCount: settings.maxTasks,
+      deletionProtection: settings.deletionProtection,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
@@ -195,9 +205,9 @@ export class RdsIamStack extends Stack {
     });
   }
 
-  /** The configured AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
+  /** The stage's AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
   public override get availabilityZones(): string[] {
-    return [...this.config.availabilityZones];
+    return [...this.stage.availabilityZones];
   }
 
   /** Service principal for ECS tasks with a confused-deputy guard: only ECS acting for this account may assume the role. */

@@ -68,7 +68,8 @@ export interface ServiceProps {
     readonly user: string;
   };
   /**
-   * Running tasks once an image exists, spread over the AZs. At least 2.
+   * Running tasks once an image exists, spread over the AZs. Two or more survive an AZ outage; one
+   * suits a development stage.
    * @default 2
    */
   readonly desiredCount?: number;
@@ -77,6 +78,12 @@ export interface ServiceProps {
    * @default 6
    */
   readonly maxCount?: number;
+  /**
+   * Refuse deletion of the load balancer. Off only for a development stage, so that removing the
+   * stack removes it too.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
   /** @default 512 (0.5 vCPU) */
   readonly cpu?: number;
   /** @default 1024 MiB */
@@ -123,7 +130,8 @@ export class Service extends Construct {
     super(scope, id);
     const desiredCount = props.desiredCount ?? 2;
     const maxCount = props.maxCount ?? 6;
-    if (desiredCount < 2) throw new Error(`desiredCount must be at least 2 (one task per AZ survives an AZ outage), got ${desiredCount}`);
+    const deletionProtection = props.deletionProtection ?? true;
+    if (desiredCount < 1) throw new Error(`desiredCount must be at least 1, got ${desiredCount}`);
     if (maxCount < desiredCount) throw new Error(`maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
     for (const name of Object.keys(props.environment)) {
       if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name)) throw new Error(`environment variable ${name} looks like a secret; the service uses IAM tokens only`);
@@ -279,7 +287,7 @@ export class Service extends Construct {
       vpcSubnets: props.loadBalancerSubnets,
       internetFacing: true,
       dropInvalidHeaderFields: true,
-      deletionProtection: true,
+      deletionProtection,
       idleTimeout: Duration.seconds(60),
     });
     Validations.of(this.loadBalancer.connections.securityGroups[0]!).acknowledge({
@@ -292,7 +300,10 @@ export class Service extends Construct {
     this.enableAccessLogs(ACCESS_LOG_PREFIX);
     const cfnLoadBalancer = this.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
     cfnLoadBalancer.addMetadata('checkov', {
-      skip: [{ id: 'CKV2_AWS_28', comment: 'A WAF web ACL is an account-level choice (rules, cost); associate one with this ALB if the service needs it.' }],
+      skip: [
+        { id: 'CKV2_AWS_28', comment: 'A WAF web ACL is an account-level choice (rules, cost); associate one with this ALB if the service needs it.' },
+        ...(deletionProtection ? [] : [{ id: 'CKV_AWS_150', comment: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection).' }]),
+      ],
     });
 
     const targets = {

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { variants } from '../support/configs.js';
+import { variants, withProductionStage } from '../support/configs.js';
 import { synthesize } from '../support/synth.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -97,7 +97,7 @@ describe('Network', () => {
   });
 
   test('rejects fewer than two AZs', () => {
-    expect(() => synthesize({ ...variants.default, availabilityZones: ['eu-west-1a'] })).toThrow(
+    expect(() => synthesize(withProductionStage({ ...variants.default, availabilityZones: ['eu-west-1a'] }))).toThrow(
       /at least two Availability Zones/,
     );
   });

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { stackConfig } from '../../src/stack-config.js';
 import { variants } from '../support/configs.js';
-import { build, nagFindings, synthesize } from '../support/synth.js';
+import { build, lastStage, nagFindings, synthesize } from '../support/synth.js';
 import { normalizeAssetHashes, onlyResource, proxyUserArn, resourceTypeCounts } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -73,10 +73,10 @@ describe('RdsIamStack', () => {
     template.hasOutput('DatabaseAppUser', { Value: 'app_user' });
   });
 
-  test('stack name and parameter path come from stackConfig.stackName (scoped project name)', () => {
+  test("stack name and parameter path come from the stage's stack name (scoped project name + stage)", () => {
     const { stack: s, template: t } = synthesize(variants.threeAzMixed);
-    expect(s.stackName).toBe('orders-db');
-    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/orders-db/database/name', Value: 'orders' });
+    expect(s.stackName).toBe('orders-db-prod');
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/orders-db-prod/database/name', Value: 'orders' });
   });
 
   test.each(Object.entries(variants))('no secret, password or secret ARN in outputs or parameters (%s)', (_name, config) => {
@@ -223,10 +223,10 @@ describe("the project's own stackConfig", () => {
   // Whatever .projenrc.ts says: only properties that hold for every valid configuration.
   const { app, stack, template } = synthesize(stackConfig);
 
-  test('synthesizes under cdk-nag with zero findings, as stackConfig.stackName in stackConfig.region', () => {
+  test("synthesizes under cdk-nag with zero findings, as the last stage's stack in its region", () => {
     expect(nagFindings(app)).toEqual([]);
-    expect(stack.stackName).toBe(stackConfig.stackName);
-    expect(stack.region).toBe(stackConfig.region);
+    expect(stack.stackName).toBe(lastStage(stackConfig).stackName);
+    expect(stack.region).toBe(lastStage(stackConfig).region);
   });
 
   test('bootstraps exactly the configured users and grants only the app user to the app role', () => {

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { variants } from '../support/configs.js';
+import { variants, withProductionStage } from '../support/configs.js';
 import { nagFindings, synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
 
@@ -188,7 +188,7 @@ describe('Service with a domain name: HTTPS', () => {
 });
 
 test('regions opened after August 2022 admit the log delivery service principal instead of an ELB account', () => {
-  const { template } = synthesize({ ...variants.default, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] });
+  const { template } = synthesize(withProductionStage({ ...variants.default, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] }));
   const statements = onlyResource(template, 'AWS::S3::BucketPolicy').props.PolicyDocument.Statement as Record<string, unknown>[];
   expect(statements[1]).toMatchObject({ Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } });
 });
@@ -232,15 +232,15 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
     const migration = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .map((r) => r.Properties)
       .find((t) => t.ContainerDefinitions[0].Name === 'migrate')!;
-    expect(migration.Family).toBe('orders-db-migrate');
-    const roles = template.findResources('AWS::IAM::Role', { Properties: { Path: '/orders-db/migration/' } });
+    expect(migration.Family).toBe('orders-db-prod-migrate');
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { Path: '/orders-db-prod/migration/' } });
     expect(Object.keys(roles).sort()).toEqual([
       expect.stringMatching(/^MigrationTaskRole/),
       expect.stringMatching(/^ServiceMigrationExecutionRole/),
     ]);
     expect(migration.ExecutionRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServiceMigrationExecutionRole/), 'Arn'] });
-    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'orders-db' });
-    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'orders-db/app' });
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'orders-db-prod' });
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'orders-db-prod/app' });
     // The migration image is its own parameter: migrations run on the new image before the service rolls.
     template.hasParameter('MigrationImageTag', { Type: 'String', Default: '' });
     expect(JSON.stringify(migration.ContainerDefinitions[0].Image)).toContain('MigrationImageTag');

@@ -3,11 +3,18 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StackConfig } from '../../src/stack-config.js';
+import type { StackConfig, StageConfig } from '../../src/stack-config.js';
 
 export interface SynthOptions {
   /** Use the feature flags a new CDK project (and projen's cdk.json) enables. */
   readonly recommendedFlags?: boolean;
+}
+
+/** The stage a test synthesizes: the config's last (production) one. */
+export function lastStage(config: StackConfig): StageConfig {
+  const stage = config.stages.at(-1);
+  if (!stage) throw new Error(`${config.projectName} has no stage`);
+  return stage;
 }
 
 export interface Synthesized {
@@ -23,12 +30,14 @@ export function checkedApp(context: Record<string, unknown> = {}): App {
   return app;
 }
 
-/** Builds (without synthesizing) the app exactly as src/main.ts does, for a given config: always a fresh app. */
+/** Builds (without synthesizing) the app stack of the config's last stage as src/stages.ts does: always a fresh app. */
 export function build(config: StackConfig, options: SynthOptions = {}): { app: App; stack: RdsIamStack } {
   const app = checkedApp(options.recommendedFlags ? { ...CURRENTLY_RECOMMENDED_FLAGS } : {});
-  const stack = new RdsIamStack(app, config.stackName, {
+  const stage = lastStage(config);
+  const stack = new RdsIamStack(app, stage.stackName, {
     config,
-    env: { region: config.region, account: '123456789012' },
+    stage,
+    env: { region: stage.region, account: stage.account ?? '123456789012' },
   });
   return { app, stack };
 }
