@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { selectedAvailabilityZones, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
+import { profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -98,6 +98,11 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '}',
     '',
     `export const stackConfig: StackConfig = ${toTypeScriptLiteral(config)};`,
+    '',
+    '/** The profiles\' settings in this project (each stage\'s `settings` start from its profile\'s). */',
+    `export const stageProfiles: Readonly<Record<StageProfile, StageSettings>> = ${toTypeScriptLiteral(
+      Object.fromEntries(STAGE_PROFILES.map((profile) => [profile, profileSettings(profile, answers)])),
+    )};`,
     '',
   ];
 }
