@@ -48,6 +48,10 @@ describe('defaults', () => {
       natGateways: 'per-az',
       multiAz: true,
       proxyAuth: 'end-to-end-iam',
+      stages: [
+        { name: 'dev', profile: 'development' },
+        { name: 'prod', profile: 'production' },
+      ],
     });
   });
 
