@@ -56,11 +56,11 @@ describe('RdsIamStack', () => {
 
   test('connection settings are SSM String parameters and outputs', () => {
     const expected: Record<string, unknown> = {
-      '/my-stack/database/proxy-endpoint': { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
-      '/my-stack/database/port': '3306',
-      '/my-stack/database/name': 'app',
-      '/my-stack/database/region': 'eu-west-1',
-      '/my-stack/database/app-user': 'app_user',
+      '/my-stack-prod/database/proxy-endpoint': { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
+      '/my-stack-prod/database/port': '3306',
+      '/my-stack-prod/database/name': 'app',
+      '/my-stack-prod/database/region': 'eu-west-1',
+      '/my-stack-prod/database/app-user': 'app_user',
     };
     for (const [name, value] of Object.entries(expected)) {
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Type: 'String', Value: value });
@@ -137,18 +137,18 @@ describe('cdk-nag AwsSolutions', () => {
 /** Every cdk-nag acknowledgement in the threeAzMixed variant, by construct path (each with a written reason in the code). */
 // (F3002/F3003 on the flow log are added by aws-cdk-lib itself.)
 const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
-  'orders-db/Network/Vpc': ['CloudFormation-Validate::W3010'],
-  'orders-db/Network/Vpc/FlowLog': ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
-  'orders-db/Database/Instance': ['Annotation::AwsSolutions-RDS11', 'Annotation::AwsSolutions-RDS3'],
-  'orders-db/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
-  'orders-db/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
-  'orders-db/Service/AccessLogBucket': ['Annotation::AwsSolutions-S1'],
-  'orders-db/Service/LoadBalancer/SecurityGroup': ['Annotation::AwsSolutions-EC23'],
-  'orders-db/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
-  'orders-db/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
-  'orders-db/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
-  'orders-db/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
-  'orders-db/DatabaseUsers/Provider': [
+  'orders-db-prod/Network/Vpc': ['CloudFormation-Validate::W3010'],
+  'orders-db-prod/Network/Vpc/FlowLog': ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
+  'orders-db-prod/Database/Instance': ['Annotation::AwsSolutions-RDS11', 'Annotation::AwsSolutions-RDS3'],
+  'orders-db-prod/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
+  'orders-db-prod/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
+  'orders-db-prod/Service/AccessLogBucket': ['Annotation::AwsSolutions-S1'],
+  'orders-db-prod/Service/LoadBalancer/SecurityGroup': ['Annotation::AwsSolutions-EC23'],
+  'orders-db-prod/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
+  'orders-db-prod/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db-prod/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
+  'orders-db-prod/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db-prod/DatabaseUsers/Provider': [
     'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',
   ],
