@@ -98,13 +98,13 @@ export class CiAccessStack extends Stack {
     const deployRoles: Record<string, iam.Role> = {};
     const diffRoles: Record<string, iam.Role> = {};
     for (const stage of props.stages) {
-      const id = pascalCase(stage.name);
-      const deployRole = new iam.Role(this, `DeployRole${id}`, {
+      const suffix = pascalCase(stage.name);
+      const deployRole = new iam.Role(this, `DeployRole${suffix}`, {
         description: `GitHub Actions deploy of ${stage.appStackName}: ${githubRepository}, environment ${stage.name} only`,
         assumedBy: this.githubPrincipal(`${subjectPrefix}:environment:${stage.name}`),
         maxSessionDuration: Duration.hours(1),
       });
-      const diffRole = new iam.Role(this, `DiffRole${id}`, {
+      const diffRole = new iam.Role(this, `DiffRole${suffix}`, {
         description: `GitHub Actions cdk diff of ${stage.appStackName}: pull requests of ${githubRepository} only, read-only`,
         assumedBy: this.githubPrincipal(`${subjectPrefix}:pull_request`),
         maxSessionDuration: Duration.hours(1),
@@ -119,11 +119,11 @@ export class CiAccessStack extends Stack {
       this.grantRunMigration(deployRole, stage);
 
       const variable = stage.name.toUpperCase();
-      new CfnOutput(this, `DeployRoleArn${id}`, {
+      new CfnOutput(this, `DeployRoleArn${suffix}`, {
         value: deployRole.roleArn,
         description: `Repository variable AWS_DEPLOY_ROLE_ARN_${variable}`,
       });
-      new CfnOutput(this, `DiffRoleArn${id}`, {
+      new CfnOutput(this, `DiffRoleArn${suffix}`, {
         value: diffRole.roleArn,
         description: `Repository variable AWS_DIFF_ROLE_ARN_${variable}`,
       });
@@ -259,8 +259,8 @@ export class CiAccessStack extends Stack {
    * acknowledged on `grantee` with `reason`.
    */
   private wildcardArn(grantee: iam.Role, region: string, service: string, resource: string, reason: string): string {
-    const arn = (partition: string, region: string, account: string) =>
-      `arn:${partition}:${service}:${service === 'iam' ? '' : region}:${account}:${resource}`;
+    const arn = (partition: string, arnRegion: string, account: string) =>
+      `arn:${partition}:${service}:${service === 'iam' ? '' : arnRegion}:${account}:${resource}`;
     const appliesTo = arn('<AWS::Partition>', nagValue(region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
     Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[Resource::${appliesTo}]`, reason });
     return arn(this.partition, region, this.account);
