@@ -191,9 +191,16 @@ export function resolveStages(stages: readonly StageAnswer[], context: StageCont
   });
 }
 
-/** Problems that need the other answers: zones per region, task range, name lengths. Paths are below `stages`. */
-export function stageProblems(stages: readonly StageAnswer[], context: StageContext): { path: (string | number)[]; input: unknown; message: string }[] {
-  const problems: { path: (string | number)[]; input: unknown; message: string }[] = [];
+/** A rule broken by a stage in the context of the other answers; `path` is below `stages`. */
+export interface StageProblem {
+  readonly path: (string | number)[];
+  readonly input: unknown;
+  readonly message: string;
+}
+
+/** Problems that need the other answers: zones per region, task range, name lengths. */
+export function stageProblems(stages: readonly StageAnswer[], context: StageContext): StageProblem[] {
+  const problems: StageProblem[] = [];
   resolveStages(stages, context).forEach((resolved, index) => {
     const zones = isAwsRegion(resolved.region) ? availabilityZonesOf(resolved.region).length : undefined;
     if (zones !== undefined && context.azCount > zones) {

@@ -45,9 +45,9 @@ export const PRICE_TABLE = {
 
 /** vCPUs of a DB instance size (RDS Proxy bills per vCPU of its target). */
 export const VCPUS_BY_SIZE: Readonly<Record<string, number>> = {
-  medium: 2,
-  large: 2,
-  xlarge: 4,
+  'medium': 2,
+  'large': 2,
+  'xlarge': 4,
   '2xlarge': 8,
   '4xlarge': 16,
   '8xlarge': 32,

@@ -1,6 +1,6 @@
 import { type awscdk, Component, javascript } from 'projen';
-import { stagesOf, type StackAnswers } from '../answers/index.js';
 import { stackNameOf } from './stack-name.js';
+import { stagesOf, type StackAnswers } from '../answers/index.js';
 import { finishRendering, pinActions } from './workflows/actions.js';
 import { renderDeploy } from './workflows/deploy.js';
 import { renderDestroy } from './workflows/destroy.js';
