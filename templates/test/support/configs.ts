@@ -93,9 +93,13 @@ export const variants = {
     ...base,
     stages: [{ ...base.stages[0]!, name: 'dev', profile: 'development', stackName: 'my-stack-dev', settings: developmentSettings }],
   },
-  /** dev then prod, each in its own account and region (the CI-access stacks follow the accounts). */
+  /** dev then prod, each in its own account and region (the CI-access stacks follow the accounts), with a migration task. */
   twoAccounts: {
     ...base,
+    databaseUsers: [
+      { name: 'app_user', access: 'read-write' },
+      { name: 'migrator', access: 'schema-owner' },
+    ],
     stages: [
       { name: 'dev', account: '111111111111', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], profile: 'development', stackName: 'my-stack-dev', settings: developmentSettings },
       { name: 'prod', account: '222222222222', region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'], profile: 'production', stackName: 'my-stack-prod', settings: productionSettings },
