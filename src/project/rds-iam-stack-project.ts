@@ -1,12 +1,17 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { parseAnswers, type StackAnswers } from '../answers/index.js';
+import { DEFAULT_STAGES, parseAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { StackConfigFile } from './stack-config-file.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
-export interface RdsIamStackProjectOptions extends StackAnswers {
+export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages'> {
+  /**
+   * The stages in promotion order. A `.projenrc.ts` from before stages has none.
+   * @default dev (development) then prod (production), in the deploying credentials' account
+   */
+  readonly stages?: readonly StageAnswer[];
   /** Where to render the project. @default the current directory */
   readonly outdir?: string;
   /** The package manager the team uses. @default npm */
@@ -29,7 +34,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: RdsIamStackProjectOptions) {
     const { outdir, packageManager, packageSource, ...raw } = options;
-    const answers = parseAnswers(raw as unknown as Record<string, unknown>);
+    const answers = parseAnswers({ ...raw, stages: raw.stages ?? DEFAULT_STAGES } as unknown as Record<string, unknown>);
 
     super({
       name: answers.name,
