@@ -1,4 +1,5 @@
-import { github, javascript, JsonFile, typescript } from 'projen';
+import { github, javascript, JsonFile, ReleasableCommits, typescript } from 'projen';
+import { ReleaseWorkflowHardening } from './projenrc/release-workflow.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
 import { checkout, finishRendering, pinActions, setupNode } from './src/project/workflows/actions.js';
 
@@ -6,6 +7,8 @@ import { checkout, finishRendering, pinActions, setupNode } from './src/project/
 const PROJEN_VERSION = '0.103.25';
 const TYPESCRIPT_VERSION = '~5.9.3';
 const WORKFLOW_NODE_VERSION = '24';
+/** The CLI projen's release workflow publishes with (cdklabs/publib). */
+const PUBLIB_VERSION = '0.2.1061';
 
 const project = new typescript.TypeScriptProject({
   name: 'create-rds-iam-stack',
@@ -21,7 +24,18 @@ const project = new typescript.TypeScriptProject({
   runner: typescript.TypeScriptRunner.tsx(),
   typescriptVersion: TYPESCRIPT_VERSION,
   projenVersion: PROJEN_VERSION,
-  release: false,
+  // Releases from main: the version and the changelog (the GitHub release notes) from the
+  // conventional commits since the last tag, published to npm with provenance through GitHub OIDC
+  // (trusted publishing: no npm token).
+  release: true,
+  // Only `feat:` and `fix:` commits (and breaking changes) make a release; chores, docs and tests wait.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  releaseToNpm: true,
+  npmTrustedPublishing: true,
+  npmProvenance: true,
+  // The publishing CLI at a fixed version (projen's default is publib@latest, fetched at release time).
+  jsiiReleaseVersion: PUBLIB_VERSION,
+  workflowRunsOn: ['ubuntu-24.04'],
   depsUpgrade: false,
   sampleCode: false,
   entrypoint: 'lib/src/index.js',
@@ -66,7 +80,6 @@ const project = new typescript.TypeScriptProject({
 });
 
 useEsm(project);
-project.package.addField('version', '0.1.0');
 project.package.addField('files', ['lib/src', 'lib/generators', 'lib/vendor', 'templates']);
 project.npmignore?.exclude('/bench/', '/test/');
 
@@ -135,5 +148,7 @@ build.addJobs({
   },
 });
 finishRendering(build);
+
+new ReleaseWorkflowHardening(project, gh);
 
 project.synth();

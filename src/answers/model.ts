@@ -92,6 +92,8 @@ export interface AnswerProblem {
   readonly key: AnswerKey;
   /** Human name of the field, e.g. `database user #2 name`. */
   readonly field: string;
+  /** Where the value is in the answers object, e.g. `['databaseUsers', 1, 'name']`. */
+  readonly path: readonly PropertyKey[];
   readonly value: unknown;
   readonly rule: string;
 }
@@ -129,6 +131,7 @@ function toProblem(
   return {
     key: path[0] as AnswerKey,
     field: fieldOf(path),
+    path,
     value: reported !== undefined ? reported : valueAt(raw, rawIsField ? path.slice(1) : path),
     rule: issue.message,
   };
@@ -153,6 +156,7 @@ export function parseAnswers(raw: Record<string, unknown>): StackAnswers {
   const problems: AnswerProblem[] = unknownKeys.map((key) => ({
     key: key as AnswerKey,
     field: `answer "${key}"`,
+    path: [key],
     value: raw[key],
     rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
   }));
@@ -169,6 +173,7 @@ export function parseAnswer<K extends AnswerKey>(key: K, raw: unknown): StackAns
       {
         key,
         field: `answer "${key}"`,
+        path: [key],
         value: raw,
         rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
       },

@@ -3,3 +3,4 @@ export { STACK_CONFIG_PATH, renderStackConfig } from './stack-config-file.js';
 export { stackNameOf } from './stack-name.js';
 export { GENERATED_VERSIONS } from './versions.js';
 export { renderProjenrc, type ProjenrcExtras } from './projenrc-source.js';
+export { ProjenrcOptionsError, projenrcField } from './projenrc-options-error.js';

@@ -8,7 +8,8 @@ import { StepKit } from './workflows/kit.js';
 import { renderPullRequest } from './workflows/pull-request.js';
 import { hardenUpgradeWorkflow } from './workflows/upgrade.js';
 
-export { PINNED_ACTIONS, pinned, type PinnedAction } from './workflows/actions.js';
+export { finishRendering, PINNED_ACTIONS, pinned, type PinnedAction } from './workflows/actions.js';
+export { DELETION_PROTECTION_OFF } from './workflows/destroy.js';
 export { DIFF_COMMENT_MARKER } from './workflows/pull-request.js';
 
 /**

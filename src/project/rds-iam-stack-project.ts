@@ -1,8 +1,10 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { DEFAULT_STAGES, parseAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
+import { AnswersError, DEFAULT_STAGES, parseAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
+import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
+import { failOptions, ProjenrcOptionsError } from './projenrc-options-error.js';
 import { StackConfigFile } from './stack-config-file.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
@@ -34,7 +36,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
 
   constructor(options: RdsIamStackProjectOptions) {
     const { outdir, packageManager, packageSource, ...raw } = options;
-    const answers = parseAnswers({ ...raw, stages: raw.stages ?? DEFAULT_STAGES } as unknown as Record<string, unknown>);
+    const answers = validOptions({ ...raw, stages: raw.stages ?? DEFAULT_STAGES } as unknown as Record<string, unknown>);
 
     super({
       name: answers.name,
@@ -45,6 +47,8 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       workflowNodeVersion: GENERATED_VERSIONS.nodeWorkflow,
       cdkVersion: GENERATED_VERSIONS.awsCdkLib,
       cdkVersionPinning: true,
+      // As `cdk init` writes them: new projects get the current behaviours, and synth has no unconfigured flags.
+      featureFlags: { flags: CDK_RECOMMENDED_FEATURE_FLAGS },
       constructsVersion: GENERATED_VERSIONS.constructs.replace(/^\^/, ''),
       projenVersion: GENERATED_VERSIONS.projen.replace(/^\^/, ''),
       typescriptVersion: GENERATED_VERSIONS.typescript,
@@ -56,6 +60,10 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       edgeLambdaAutoDiscover: false,
       integrationTestAutoDiscover: false,
       release: false,
+      // A team's infrastructure repository: never published, and its licence is the team's choice.
+      licensed: false,
+      // Provenance is for public packages; projen's default would add a public publishConfig.
+      npmProvenance: false,
       // The generated pipeline replaces projen's build and PR-title workflows; upgrades run weekly.
       ...pipelineProjectOptions(),
       deps: [
@@ -86,6 +94,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     this.answers = answers;
 
     useEsm(this);
+    this.package.addField('private', true);
     letJestDetectCi(this);
     // The app runs through tsx; projen's default ts-node would be a dead dependency.
     this.deps.removeDependency('ts-node');
@@ -100,6 +109,16 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       }),
     );
     new PipelineWorkflows(this, answers);
+  }
+}
+
+/** The options checked by the generator's rules; a violation names the `.projenrc.ts` field. */
+function validOptions(raw: Record<string, unknown>): StackAnswers {
+  try {
+    return parseAnswers(raw);
+  } catch (error) {
+    if (error instanceof AnswersError) failOptions(new ProjenrcOptionsError(error.problems));
+    throw error;
   }
 }
 

@@ -8,7 +8,10 @@ export const GENERATED_VERSIONS = {
   /** The projen this package is a project type for (its peer dependency). */
   projen: PACKAGE_JSON.peerDependencies?.projen ?? '^0.103.25',
   constructs: PACKAGE_JSON.peerDependencies?.constructs ?? '^10.5.0',
-  /** Exact: CDK's minimum version for the construct library; the app pins what it was tested with. */
+  /**
+   * Exact: CDK's minimum version for the construct library; the app pins what it was tested with.
+   * Its recommended feature flags are in cdk-feature-flags.ts: update both together.
+   */
   awsCdkLib: '2.276.0',
   cdkNag: '^3.0.2',
   /** The user-bootstrap Lambda's driver and the RDS certificate authorities it verifies against. */

@@ -261,7 +261,7 @@ export class CiAccessStack extends Stack {
   private wildcardArn(grantee: iam.Role, region: string, service: string, resource: string, reason: string): string {
     const arn = (partition: string, arnRegion: string, account: string) =>
       `arn:${partition}:${service}:${service === 'iam' ? '' : arnRegion}:${account}:${resource}`;
-    const appliesTo = arn('<AWS::Partition>', nagValue(region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
+    const appliesTo = arn(nagValue(this.partition, 'AWS::Partition'), nagValue(region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
     Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[Resource::${appliesTo}]`, reason });
     return arn(this.partition, region, this.account);
   }

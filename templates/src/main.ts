@@ -20,6 +20,8 @@ if ((ownerId === undefined) !== (repositoryId === undefined)) {
 // repository one CI-access stack per account, deployed once by an administrator.
 addStages(app, stackConfig, {
   defaultAccount: process.env.CDK_DEFAULT_ACCOUNT,
+  // `-c deletionProtection=false` only to delete a stage: the destroy workflow deploys that stage so first.
+  deletionProtection: contextString('deletionProtection') !== 'false',
   existingOidcProviderArns: contextString('githubOidcProviderArn')?.split(',').map((arn) => arn.trim()),
   immutableSubject: ownerId && repositoryId ? { ownerId, repositoryId } : undefined,
 });

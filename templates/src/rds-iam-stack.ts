@@ -16,6 +16,13 @@ export interface RdsIamStackProps extends StackProps {
   readonly config: StackConfig;
   /** The stage this stack deploys (one of `config.stages`): its zones, names, sizes and protections. */
   readonly stage: StageConfig;
+  /**
+   * `false` lifts deletion protection on the database and the load balancer whatever the stage's
+   * settings say. The destroy workflow deploys so (`-c deletionProtection=false`, see main.ts) right
+   * before it deletes the stack.
+   * @default the stage's `settings.deletionProtection`
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -47,6 +54,7 @@ export class RdsIamStack extends Stack {
     const { config, stage } = props;
     const { settings } = stage;
     this.stage = stage;
+    const deletionProtection = settings.deletionProtection && props.deletionProtection !== false;
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
@@ -87,7 +95,7 @@ export class RdsIamStack extends Stack {
       multiAz: settings.multiAz,
       instanceType: new ec2.InstanceType(settings.instanceClass.replace(/^db\./, '')),
       backupRetention: Duration.days(settings.backupRetentionDays),
-      deletionProtection: settings.deletionProtection,
+      deletionProtection,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
     });
@@ -151,7 +159,7 @@ export class RdsIamStack extends Stack {
       domainName: config.domainName && stageDomainName(config.domainName, stage, config.stages),
       desiredCount: settings.minTasks,
       maxCount: settings.maxTasks,
-      deletionProtection: settings.deletionProtection,
+      deletionProtection,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),

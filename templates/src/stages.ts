@@ -11,6 +11,11 @@ export interface StagesOptions {
   /** Account of the stages without one (`CDK_DEFAULT_ACCOUNT`). @default - environment-agnostic account */
   readonly defaultAccount?: string;
   /**
+   * `false` lifts every stage's deletion protection, whatever its settings say: only to delete a
+   * stage (the destroy workflow deploys it so first). @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * ARNs of existing GitHub OIDC providers (context `githubOidcProviderArn`, comma-separated): an
    * account holds one provider, so each CI-access stack imports the one in its account.
    */
@@ -52,6 +57,7 @@ export function addStages(app: App, config: StackConfig, options: StagesOptions 
     const stack = new RdsIamStack(stage, APP_STACK_ID, {
       config,
       stage: stageConfig,
+      deletionProtection: options.deletionProtection,
       stackName: stageConfig.stackName,
       description: `${config.projectName} (${stageConfig.name}, ${stageConfig.profile}): zero-secret MySQL (RDS for MySQL 8.4, RDS Proxy, IAM auth)`,
     });

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { deletionProtectedResources } from './deletion-protection.js';
 import { assembleRuntimeStage, probeRuntime } from './service-runtime.js';
 import { assertValidatorsInstalled } from './template-validators.js';
 import { lintWorkflows, unpinnedActions, workflowFiles } from './workflow-linters.js';
@@ -23,7 +24,10 @@ const gitIdentity = {
   GIT_COMMITTER_NAME: 'e2e',
   GIT_COMMITTER_EMAIL: 'e2e@example.com',
 };
-const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+// Everything the commands put in the temp dir (cdk.out.*, npm's and jest's files) lands in `work`, removed at the end.
+const commandsTmp = join(work, 'tmp');
+mkdirSync(commandsTmp);
+const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: commandsTmp };
 const tarball = join(work, `create-rds-iam-stack-${PACKAGE_VERSION}.tgz`);
 
 beforeAll(() => {
@@ -69,6 +73,8 @@ beforeAll(() => {
   run('git', ['commit', '--quiet', '-m', 'Install'], { cwd: project, env });
 });
 
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
 test('the generated project builds: projen, compile, its tests, cdk synth with cdk-nag', () => {
   run('npx', ['projen', 'build'], { cwd: project, env });
   // One Stage per stage, and with --github-repo one CI-access stack per account.
@@ -81,6 +87,31 @@ test('the generated project builds: projen, compile, its tests, cdk synth with c
   const snapshot = readFileSync(join(project, 'test/infra/__snapshots__/template-snapshot.test.ts.snap'), 'utf8');
   expect(snapshot).toContain('ASSET-HASH');
   expect(snapshot).not.toMatch(/[0-9a-f]{64}/);
+});
+
+test("cdk.json carries the installed aws-cdk-lib's recommended feature flags; synth reports none unconfigured", () => {
+  const cdkJson = JSON.parse(readFileSync(join(project, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const recommended = JSON.parse(readFileSync(join(project, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as unknown;
+  expect(cdkJson.context).toEqual(recommended);
+  const output = run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', join(work, 'cdk.out.flags')], { cwd: project, env });
+  expect(output).not.toMatch(/feature flags? (are|is) not configured/);
+});
+
+test('the destroy procedure lifts every deletion protection: none is left in the stage the destroy workflow deploys', () => {
+  // prod: the production profile, protected by default.
+  const template = (outdir: string) =>
+    JSON.parse(readFileSync(join(outdir, templateFiles(outdir).find((file) => file.startsWith('assembly-prod/'))!), 'utf8')) as Parameters<typeof deletionProtectedResources>[0];
+  const protectedByDefault = deletionProtectedResources(template(join(project, 'cdk.out')));
+  expect(protectedByDefault.map((resource) => resource.split(' ')[0])).toEqual(
+    expect.arrayContaining(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::RDS::DBInstance']),
+  );
+  const destroy = parse(readFileSync(join(project, '.github/workflows/destroy.yml'), 'utf8')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+  const unprotect = destroy.jobs['destroy-prod']!.steps.map((step) => step.run ?? '').find((script) => script.startsWith('npx cdk deploy'));
+  const context = unprotect?.match(/--context (\S+)/)?.[1];
+  expect(context).toBeDefined();
+  const outdir = join(work, 'cdk.out.unprotected');
+  run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--context', context!, '--output', outdir], { cwd: project, env });
+  expect(deletionProtectedResources(template(outdir))).toEqual([]);
 });
 
 test('CI refuses a template that no longer matches the reviewed snapshot', () => {
@@ -116,17 +147,20 @@ test('changing a user in .projenrc.ts re-renders the config module', () => {
   }
 });
 
-test('an invalid edit of .projenrc.ts fails projen with the rule', () => {
+test('an invalid edit of .projenrc.ts fails projen with the rule, naming the .projenrc.ts field, without a stack trace', () => {
   const projenrc = join(project, '.projenrc.ts');
   const original = readFileSync(projenrc, 'utf8');
+  let failure = '';
   try {
-    writeFileSync(projenrc, original.replace("databaseName: 'orders'", "databaseName: 'select'"));
-    expect(() => run('npx', ['projen'], { cwd: project, env })).toThrow(
-      /database name \(--db-name\) "select" must not be a MySQL reserved word/,
-    );
+    writeFileSync(projenrc, original.replace("{ name: 'reporting', access: 'read-only' }", "{ name: 'rdsadmin', access: 'read-only' }"));
+    run('npx', ['projen'], { cwd: project, env });
+  } catch (error) {
+    failure = (error as Error).message;
   } finally {
     writeFileSync(projenrc, original);
   }
+  expect(failure).toMatch(/Invalid RdsIamStackProject options in \.projenrc\.ts:\n {2}- databaseUsers\[1\]\.name "rdsadmin" must not be a reserved account/);
+  expect(failure).not.toMatch(/--user|^\s+at /m);
   expect(existsSync(join(project, 'src/stack-config.ts'))).toBe(true);
 });
 
@@ -232,8 +266,8 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
   }
 });
 
-test("this repository's own workflows: actionlint and zizmor report nothing, every action pinned by SHA", () => {
-  expect(workflowFiles(PACKAGE_ROOT).length).toBeGreaterThan(0);
+test("this repository's own workflows (build, release): actionlint and zizmor report nothing, every action pinned by SHA", () => {
+  expect(workflowFiles(PACKAGE_ROOT).map((file) => file.split('/').pop()).sort()).toEqual(['build.yml', 'release.yml']);
   expect(lintWorkflows(PACKAGE_ROOT)).toBeUndefined();
   expect(unpinnedActions(PACKAGE_ROOT)).toEqual([]);
 });

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'projen';
 import { AnswersError, parseAnswers, withDefaults } from '../../src/answers/index.js';
-import { RdsIamStackProject } from '../../src/project/index.js';
+import { PACKAGE_VERSION } from '../../src/package-info.js';
+import { CDK_RECOMMENDED_FEATURE_FLAGS } from '../../src/project/cdk-feature-flags.js';
+import { ProjenrcOptionsError, RdsIamStackProject } from '../../src/project/index.js';
 import { newProject } from '../support/project.js';
 
 /** The default project, synthesized once for the tests that only read it. */
@@ -32,6 +34,28 @@ describe('RdsIamStackProject', () => {
     expect(pkg.devDependencies).not.toHaveProperty('ts-node');
   });
 
+  test('a private infrastructure repository: private, no publishConfig, no licence imposed', () => {
+    const pkg = defaults['package.json'];
+    expect(pkg.private).toBe(true);
+    expect(pkg).not.toHaveProperty('publishConfig');
+    expect(pkg.license).toBe('UNLICENSED');
+    expect(Object.keys(defaults).filter((file) => /^LICEN[CS]E/i.test(file))).toEqual([]);
+  });
+
+  test('depends on a version range of this package from the registry unless told otherwise', () => {
+    expect(defaults['package.json'].devDependencies['create-rds-iam-stack']).toBe(`^${PACKAGE_VERSION}`);
+    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const packageSource = 'file:../create-rds-iam-stack.tgz';
+    const local = Testing.synth(new RdsIamStackProject({ ...answers, packageSource, outdir: mkdtempSync(join(tmpdir(), 'p-')) }));
+    expect(local['package.json'].devDependencies['create-rds-iam-stack']).toBe(packageSource);
+  });
+
+  test('cdk.json carries the recommended feature flags, as `cdk init` writes them', () => {
+    const context = defaults['cdk.json'].context;
+    expect(context).toEqual(CDK_RECOMMENDED_FEATURE_FLAGS);
+    expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
+  });
+
   test('jest decides about CI itself: new snapshots locally, none in CI', () => {
     const tasks = defaults['.projen/tasks.json'].tasks;
     const jestStep = tasks.test.steps.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'jest');
@@ -46,10 +70,10 @@ describe('RdsIamStackProject', () => {
       AnswersError,
     );
     expect(() => new RdsIamStackProject({ ...answers, azCount: 9, outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(
-      /Availability Zone count \(--az-count\) 9 must be at most 6/,
+      /^Invalid RdsIamStackProject options in \.projenrc\.ts:\n  - azCount 9 must be at most 6/,
     );
     expect(() => new RdsIamStackProject({ ...answers, stages: [{ name: 'prod', instanceClass: 'db.t2.large' }], outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(
-      /stage #1 instanceClass \(--stage\) "db.t2.large" must be a class that RDS for MySQL 8.4 offers behind RDS Proxy/,
+      /stages\[0\]\.instanceClass "db.t2.large" must be a class that RDS for MySQL 8.4 offers behind RDS Proxy/,
     );
   });
 
@@ -58,6 +82,15 @@ describe('RdsIamStackProject', () => {
     const output = Testing.synth(new RdsIamStackProject({ ...legacy, outdir: mkdtempSync(join(tmpdir(), 'p-')) }));
     expect(output['src/stack-config.ts']).toContain("stackName: 'orders-db-dev',");
     expect(output['src/stack-config.ts']).toContain("stackName: 'orders-db-prod',");
+  });
+
+  test('names a bad option as .projenrc.ts writes it, not by the generator flag', () => {
+    const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const databaseUsers = [answers.databaseUsers[0]!, { name: 'rdsadmin', access: 'read-only' as const }];
+    const attempt = () => new RdsIamStackProject({ ...answers, databaseUsers, outdir: mkdtempSync(join(tmpdir(), 'p-')) });
+    expect(attempt).toThrow(ProjenrcOptionsError);
+    expect(attempt).toThrow(/^  - databaseUsers\[1\]\.name "rdsadmin" must not be a reserved account/m);
+    expect(attempt).not.toThrow(/--user|database user #2/);
   });
 });
 

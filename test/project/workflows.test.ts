@@ -1,8 +1,9 @@
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
-import { DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
+import { DELETION_PROTECTION_OFF, DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
+import type { Workflow } from '../support/workflow.js';
 
 /** The workflows of a project with a GitHub repository, by file name. */
 function workflows(overrides: Record<string, unknown> = {}, packageManager?: javascript.NodePackageManager): Record<string, string> {
@@ -12,27 +13,6 @@ function workflows(overrides: Record<string, unknown> = {}, packageManager?: jav
       .filter(([path]) => path.startsWith('.github/workflows/'))
       .map(([path, text]) => [path.replace('.github/workflows/', ''), text as string]),
   );
-}
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  permissions?: Record<string, string>;
-  environment?: string;
-  needs?: string | string[];
-  if?: string;
-  steps: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { 'group': string; 'cancel-in-progress': boolean };
-  jobs: Record<string, Job>;
 }
 
 const files = workflows();
@@ -177,8 +157,18 @@ describe('generated workflows', () => {
       const job = destroy.jobs[`destroy-${stage}`]!;
       expect([job.needs, job.if, job.environment]).toEqual(['confirm', `inputs.stack_name == 'orders-db-${stage}'`, stage]);
       expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe(`\${{ vars.AWS_DEPLOY_ROLE_ARN_${stage.toUpperCase()} }}`);
-      expect(job.steps.at(-1)!.run).toBe('npx cdk destroy "${STAGE}/App" --force --no-color');
+      expect(job.steps.at(-1)!.run).toBe(`npx cdk destroy "\${STAGE}/App" --context ${DELETION_PROTECTION_OFF} --force --no-color`);
     }
+  });
+
+  test.each(['dev', 'prod'])("destroy %s: deploys the stage's stack without deletion protection before it deletes it", (stage) => {
+    const runs = parsed['destroy.yml']!.jobs[`destroy-${stage}`]!.steps.map((step) => step.run ?? '');
+    const unprotect = runs.findIndex((run) => run.startsWith('npx cdk deploy "${STAGE}/App"'));
+    const destroy = runs.findIndex((run) => run.startsWith('npx cdk destroy "${STAGE}/App"'));
+    expect(unprotect).toBeGreaterThan(-1);
+    expect(destroy).toBeGreaterThan(unprotect);
+    // The same context value the stack reads (templates/src/main.ts), for both commands.
+    for (const position of [unprotect, destroy]) expect(runs[position]).toContain(`--context ${DELETION_PROTECTION_OFF} `);
   });
 
   test('upgrades: a scheduled pull request that includes create-rds-iam-stack', () => {

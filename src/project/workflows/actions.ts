@@ -45,28 +45,30 @@ export function armEmulation(): github.workflows.JobStep {
 }
 
 /** Why a job holds a permission (zizmor asks for the reason next to it). */
-const PERMISSION_REASONS: Record<string, string> = {
+const PERMISSION_REASONS: Readonly<Record<string, string>> = {
   'contents: read': 'check out the repository',
   'id-token: write': 'OIDC token, exchanged for a one-hour AWS role session',
   'pull-requests: write': 'create or update the one diff comment',
 };
-const PERMISSION_LINE = new RegExp(`^(\\s+)(${Object.keys(PERMISSION_REASONS).join('|')})$`, 'gm');
 
 /**
  * Post-processes the rendered YAML of a workflow, for what projen's renderer cannot express:
  * comments (`# vX.Y.Z` after every pinned `uses:`, where a SHA without a known version fails the
  * synthesis; the reason after each permission), and `permissions: {}` at the top (projen's override merge drops empty objects), so
- * that every job gets only the permissions it states.
+ * that every job gets only the permissions it states. `reasons` adds or replaces reasons for a
+ * workflow whose jobs hold a permission for another purpose.
  */
-export function finishRendering(workflow: github.GithubWorkflow): void {
+export function finishRendering(workflow: github.GithubWorkflow, reasons: Readonly<Record<string, string>> = {}): void {
+  const permissionReasons = { ...PERMISSION_REASONS, ...reasons };
+  const permissionLine = new RegExp(`^(\\s+)(${Object.keys(permissionReasons).join('|')})$`, 'gm');
   const file = workflow.file as unknown as { synthesizeContent(resolver: IResolver): string | undefined } | undefined;
   if (!file) return;
   const render = file.synthesizeContent.bind(file);
   file.synthesizeContent = (resolver: IResolver) => {
     const text = render(resolver);
     return text
-      ?.replace(PERMISSION_LINE, (_line, indent: string, permission: string) =>
-        `${indent}${permission} # ${PERMISSION_REASONS[permission]}`)
+      ?.replace(permissionLine, (_line, indent: string, permission: string) =>
+        `${indent}${permission} # ${permissionReasons[permission]}`)
       .replace(/^jobs:$/m, (jobs) => (/^permissions:/m.test(text) ? jobs : `permissions: {}\n${jobs}`))
       .replace(/^(\s*(?:- )?uses: )([\w.-]+\/[\w./-]+)@([0-9a-f]{40})[ \t]*$/gm, (_line, prefix: string, action: string, sha: string) => {
         const pin = PINNED_ACTIONS[action as PinnedAction];

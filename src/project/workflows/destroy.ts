@@ -2,6 +2,9 @@ import { github } from 'projen';
 import { accountGuard, APP_STACK_ID, awsCredentials, BRANCH, expectedAccount, OIDC_PERMISSIONS, RUNNER, stageJobId, stageVariables, type StepKit, variable } from './kit.js';
 import type { ResolvedStage } from '../../answers/index.js';
 
+/** The CDK context value under which a stage's stack has no deletion protection (templates/src/main.ts). */
+export const DELETION_PROTECTION_OFF = 'deletionProtection=false';
+
 /**
  * `destroy.yml` (manual): refuses unless a stage's stack name is typed and the run is from main;
  * then only that stage's job runs, in that stage's protected environment with its deploy role.
@@ -69,10 +72,16 @@ function destroyJob(kit: StepKit, stage: ResolvedStage): github.workflows.Job {
       awsCredentials(variable(stageVariables(stage).deployRole), stage.region, `destroy-${stage.name}`),
       accountGuard(),
       {
-        // A stage with deletion protection (production profile) refuses until protection is turned
-        // off in its settings and deployed; the data key, logs and image repository are retained.
+        // CloudFormation cannot delete a deletion-protected resource (the database, the load
+        // balancer): the stack turns protection off under this context value (src/main.ts), so
+        // deploy that first. Parameters keep their previous values.
+        name: 'Turn off deletion protection',
+        run: `npx cdk deploy "\${STAGE}/${APP_STACK_ID}" --context ${DELETION_PROTECTION_OFF} --require-approval never --no-color`,
+      },
+      {
+        // The database leaves a final snapshot; the data key, logs and image repository are retained.
         name: 'cdk destroy',
-        run: `npx cdk destroy "\${STAGE}/${APP_STACK_ID}" --force --no-color`,
+        run: `npx cdk destroy "\${STAGE}/${APP_STACK_ID}" --context ${DELETION_PROTECTION_OFF} --force --no-color`,
       },
     ],
   };

@@ -61,8 +61,9 @@ export interface DatabaseProps {
    */
   readonly backupRetention?: Duration;
   /**
-   * Refuse deletion of the instance. Off only for a development stage: removing the stack then
-   * deletes the instance, after a final snapshot.
+   * Refuse deletion of the instance. Off for a development stage, and for the one deployment right
+   * before a stack is deleted (the destroy workflow, `-c deletionProtection=false`): CloudFormation
+   * cannot delete a protected instance. Removal takes a final snapshot either way.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -221,7 +222,7 @@ export class Database extends Construct {
       ...(deletionProtection ? [] : [{
         nag: 'AwsSolutions-RDS10',
         checkov: 'CKV_AWS_293',
-        reason: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection); RemovalPolicy.SNAPSHOT still keeps a final snapshot.',
+        reason: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection), or only in the deployment right before the stack is deleted (destroy workflow); RemovalPolicy.SNAPSHOT still keeps a final snapshot.',
       }]),
       ...(props.multiAz ? [] : [{
         nag: 'AwsSolutions-RDS3',

@@ -79,8 +79,8 @@ export interface ServiceProps {
    */
   readonly maxCount?: number;
   /**
-   * Refuse deletion of the load balancer. Off only for a development stage, so that removing the
-   * stack removes it too.
+   * Refuse deletion of the load balancer. Off for a development stage, and for the one deployment
+   * right before a stack is deleted (see `DatabaseProps`).
    * @default true
    */
   readonly deletionProtection?: boolean;
