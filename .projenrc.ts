@@ -42,7 +42,7 @@ const project = new typescript.TypeScriptProject({
   entrypointTypes: 'lib/src/index.d.ts',
   bin: { 'create-rds-iam-stack': 'lib/src/cli/bin.js' },
 
-  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0'],
+  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'diff@^9.0.0'],
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -8,6 +8,7 @@ import { templateData } from './template-data.js';
 import {
   checkAnswer,
   collectGivenAnswers,
+  projectNameNotice,
   completeWithoutPrompts,
   formatAnswer,
   parseAnswer,
@@ -20,8 +21,12 @@ import {
 import { PACKAGE_NAME, PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { renderProjenrc } from '../../src/project/projenrc-source.js';
 import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
+import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
+import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
+import { Interruption } from '../../src/scaffold/interruption.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
+import { compareTrees } from '../../src/scaffold/tree.js';
 
 
 export type RdsIamStackGeneratorOptions = BaseOptions & GeneratorFlags;
@@ -37,6 +42,19 @@ export interface GeneratorFlags {
   allowNonEmptyTarget?: boolean;
   /** Make the first git commit (default true). */
   git?: boolean;
+  /** Install the dependencies (default: unless `skipInstall`). */
+  installDependencies?: boolean;
+  /** Render only: no install, no commit, no summary. */
+  renderOnly?: boolean;
+  /**
+   * The existing directory the files will be moved into when they are written elsewhere first: its
+   * files that differ from the rendered ones are conflicts (and its `.yo-rc.json` gives earlier answers).
+   */
+  existingTarget?: string;
+  /** Replace the existing target's differing files without asking (`--overwrite`). */
+  overwrite?: boolean;
+  /** SIGINT/SIGTERM: stops children and prompts; temporary directories are removed on exit. */
+  interruption?: Interruption;
   /** Where npm gets create-rds-iam-stack from in the generated project (see RdsIamStackProject). */
   packageSource?: string;
   /** The directory to show in "next steps" when the files are written elsewhere first. */
@@ -62,33 +80,46 @@ interface StoredConfig {
 export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
   private answers!: StackAnswers;
   private packageManager!: PackageManager;
+  #interruption!: Interruption;
   /** Paths the templates wrote: projen's samples for the same paths (README.md) do not replace them. */
   readonly #ownedPaths = new Set<string>();
 
   constructor(args?: string[], options?: RdsIamStackGeneratorOptions) {
     // The managed files get their own step after the owned files are on disk: a render made on
     // another thread is then waited for only after Yeoman has written everything else.
-    super(args, options, { customPriorities: [{ priorityName: 'managedFiles', before: 'install' }] });
+    // Existing files are compared with the rendered ones once all are on disk (`reconcile`).
+    // The install is this generator's own step (`customInstallTask`): Yeoman's cannot be interrupted cleanly.
+    super(args, options, {
+      customPriorities: [
+        { priorityName: 'managedFiles', before: 'install' },
+        { priorityName: 'reconcile', before: 'install' },
+      ],
+      customInstallTask: true,
+    });
   }
 
   async initializing(): Promise<void> {
     if (!this.options.allowNonEmptyTarget) await assertEmptyTarget(this.destinationRoot());
     this.packageManager = detectPackageManager(process.env.npm_config_user_agent);
+    this.#interruption = this.options.interruption ?? new Interruption();
   }
 
   async prompting(): Promise<void> {
+    // Read as outside data, with its own messages: the earlier answers of the directory written into.
     const given = await collectGivenAnswers({
-      stored: this.config.get('answers') as Record<string, unknown> | undefined,
+      storedIn: this.options.existingTarget ?? this.destinationRoot(),
       answersFile: this.options.answers,
       options: this.options,
     });
     const context = { directoryName: basename(this.options.displayDirectory ?? this.destinationRoot()) };
     if (this.options.interactive && !this.options.yes) {
-      await this.#ask(given, context);
-      this.answers = parseAnswers(withDefaults(given, context));
+      await this.#ask(given.answers, context);
+      this.answers = parseAnswers(withDefaults(given.answers, context), given.origins);
     } else {
       this.answers = completeWithoutPrompts(given, { ...context, yes: this.options.yes === true });
     }
+    const notice = projectNameNotice(given.answers, context, this.answers);
+    if (notice) this.log(notice);
   }
 
   async writing(): Promise<void> {
@@ -100,6 +131,9 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
         packageSource: this.options.packageSource,
       }),
     );
+    // Other generators' entries in an existing `.yo-rc.json` stay; ours records the answers in use.
+    const others = this.options.existingTarget ? await otherGeneratorsConfig(this.options.existingTarget) : {};
+    if (Object.keys(others).length > 0) this.fs.writeJSON(this.destinationPath('.yo-rc.json'), others);
     const stored: StoredConfig = { generatorVersion: PACKAGE_VERSION, answers: this.answers };
     this.config.set(stored as unknown as Record<string, unknown>);
   }
@@ -111,6 +145,8 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
     const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
     const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    // A render made ahead of time belongs to the CLI, which removes it.
+    const remove = usable ? undefined : this.#interruption.removeOnExit(scratch);
     try {
       if (!usable) await renderManagedFiles(request(scratch));
       for (const source of await listFiles(scratch)) {
@@ -118,13 +154,59 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
         if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
       }
     } finally {
-      // A render made ahead of time belongs to the CLI, which removes it.
-      if (!usable) await rm(scratch, { recursive: true, force: true });
+      await remove?.();
     }
   }
 
+  /**
+   * Files of an existing target that differ from the rendered ones are never replaced silently:
+   * refused without a terminal, asked per file with one, replaced only under `--overwrite`. A file
+   * kept is copied into the rendered tree, so that the install and the commit see what will be there.
+   */
+  async reconcile(): Promise<void> {
+    const target = this.options.existingTarget;
+    if (!target || this.options.renderOnly) return;
+    // `.yo-rc.json` is this generator's record of the answers, which came from it (flags win).
+    const differing = (await compareTrees(this.destinationRoot(), target)).differing.filter((file) => file !== '.yo-rc.json');
+    if (differing.length === 0 || this.options.overwrite) return;
+    if (!this.options.interactive) throw new ConflictsError(relative(process.cwd(), target) || '.', differing);
+    for (const file of differing) {
+      for (;;) {
+        const { choice } = await this.prompt<{ choice: 'overwrite' | 'keep' | 'diff' }>({
+          type: 'select',
+          name: 'choice',
+          message: `${file} exists with other content`,
+          choices: [
+            { name: 'keep yours', value: 'keep' },
+            { name: 'overwrite with the new one', value: 'overwrite' },
+            { name: 'show the difference', value: 'diff' },
+          ],
+        });
+        if (choice === 'diff') {
+          this.log(await diffOf(file, target, this.destinationRoot()));
+          continue;
+        }
+        if (choice === 'keep') {
+          // A managed file is read-only: replaced, not written through.
+          await rm(this.destinationPath(file), { force: true });
+          await copyFile(join(target, file), this.destinationPath(file));
+        }
+        break;
+      }
+    }
+  }
+
+  /** The dependencies, with the package manager that launched us; stopped cleanly by an interrupt. */
+  async install(): Promise<void> {
+    if (!this.#installs) return;
+    const { command } = this.packageManager;
+    await this.#run(command, command === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install']);
+  }
+
+  /** One step after another; a step for the installed project goes after the service install. */
   async end(): Promise<void> {
-    if (!this.options.skipInstall) {
+    if (this.options.renderOnly) return;
+    if (this.#installs) {
       await this.#pinResolvedVersions();
       await this.#installService();
     }
@@ -134,9 +216,18 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
         directory: this.options.displayDirectory ?? this.destinationRoot(),
         answers: this.answers,
         packageManager: this.packageManager,
-        installed: !this.options.skipInstall,
+        installed: this.#installs,
       }),
     );
+  }
+
+  get #installs(): boolean {
+    return !this.options.renderOnly && (this.options.installDependencies ?? !this.options.skipInstall);
+  }
+
+  /** Runs a child in the generated project (or a directory of it); an interrupt stops it and everything it started. */
+  #run(command: string, args: readonly string[], options: Partial<ChildOptions> = {}, allowFailure = false) {
+    return runChild(command, args, { cwd: this.destinationRoot(), signal: this.#interruption.signal, ...options }, allowFailure);
   }
 
   /** Asks every unanswered question in order; each answer is checked against the others at once. */
@@ -179,38 +270,44 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   /** After the install, projen writes the resolved versions into package.json, as `projen new` does. */
   async #pinResolvedVersions(): Promise<void> {
     // Under CI projen would run a frozen install, which a first install cannot satisfy yet.
-    await this.spawn('npx', ['projen'], {
-      cwd: this.destinationRoot(),
-      stdio: 'inherit',
-      env: { ...process.env, CI: 'false' },
-    });
+    await this.#run('npx', ['projen'], { env: { ...process.env, CI: 'false' } });
   }
 
   /** The service in `app/` has its own dependencies and lockfile (its image installs exactly those). */
   async #installService(): Promise<void> {
-    await this.spawn('npm', ['install', '--no-audit', '--no-fund'], {
-      cwd: this.destinationPath('app'),
-      stdio: 'inherit',
-    });
+    await this.#run('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.destinationPath('app') });
   }
 
   async #commitToGit(): Promise<void> {
-    const cwd = this.destinationRoot();
-    const inside = await this.spawn('git', ['rev-parse', '--is-inside-work-tree'], { cwd, reject: false, stdio: 'pipe' });
+    // An existing repository (the target's own `.git`, which the rendered files sit inside of, or a
+    // work tree around the target) keeps its history, remotes, branch and config: no init, no commit.
+    const inside = await this.#run('git', ['rev-parse', '--is-inside-work-tree'], { capture: true }, true);
     if (inside.exitCode === 0) {
-      this.log('Inside an existing git work tree: leaving version control to it.');
+      this.log('Inside an existing git repository: the new files are left for you to review and commit.');
       return;
     }
-    await this.spawn('git', ['init', '--quiet', '--initial-branch=main'], { cwd, stdio: 'pipe' });
-    await this.spawn('git', ['add', '--all'], { cwd, stdio: 'pipe' });
-    const commit = await this.spawn(
+    await this.#run('git', ['init', '--quiet', '--initial-branch=main'], { capture: true });
+    await this.#run('git', ['add', '--all'], { capture: true });
+    const commit = await this.#run(
       'git',
       ['commit', '--quiet', '--no-verify', '-m', `Scaffold with ${PACKAGE_NAME} ${PACKAGE_VERSION}`],
-      { cwd, reject: false, stdio: 'pipe' },
+      { capture: true },
+      true,
     );
     if (commit.exitCode !== 0) {
-      this.log(`git: repository initialised, first commit skipped (${String(commit.stderr).trim().split('\n')[0]}).`);
+      this.log(`git: repository initialised, first commit skipped (${commit.output.trim().split('\n')[0]}).`);
     }
+  }
+}
+
+/** The entries of other generators in a directory's `.yo-rc.json` (already checked as outside data by now). */
+async function otherGeneratorsConfig(directory: string): Promise<Record<string, unknown>> {
+  try {
+    const parsed: unknown = JSON.parse((await readFile(join(directory, '.yo-rc.json'), 'utf8')).replace(/^\uFEFF/, ''));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([key]) => key !== PACKAGE_NAME));
+  } catch {
+    return {};
   }
 }
 

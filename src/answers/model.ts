@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
 import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
@@ -43,6 +44,8 @@ export interface StackAnswers {
   readonly domainName?: string;
   /** The stages in promotion order (`dev` then `prod` unless configured). */
   readonly stages: readonly StageAnswer[];
+  /** An e-mail address subscribed to the alarms and database events. */
+  readonly alarmEmail?: string;
 }
 
 /** Every answer's own rule: the single-field rules and the stages. */
@@ -106,19 +109,23 @@ export class AnswersError extends Error {
 }
 
 export function describeProblem(problem: AnswerProblem): string {
-  return `${problem.field} ${JSON.stringify(problem.value) ?? 'undefined'} ${problem.rule}`;
+  return `${problem.field} ${displayValue(problem.value)} ${problem.rule}`;
 }
 
-function fieldOf(path: readonly PropertyKey[]): string {
+/** Where each answer came from when not from its flag, e.g. `in answers file "a.json"`; blamed in messages. */
+export type AnswerOrigins = Readonly<Record<string, string>>;
+
+function fieldOf(path: readonly PropertyKey[], origins?: AnswerOrigins): string {
   const [key, index, part] = path;
+  const origin = origins?.[String(key)];
   if (key === 'databaseUsers' && typeof index === 'number') {
-    return `database user #${index + 1}${part ? ` ${String(part)}` : ''} (--user)`;
+    return `database user #${index + 1}${part ? ` ${String(part)}` : ''} (${origin ?? '--user'})`;
   }
   if (key === 'stages' && typeof index === 'number') {
     return `stage #${index + 1}${part ? ` ${String(part)}` : ''} (--stage)`;
   }
   const question = QUESTIONS.find((q) => q.key === key);
-  return question ? `${question.label} (--${question.flag})` : String(key);
+  return question ? `${question.label} (${origin ?? `--${question.flag}`})` : String(key);
 }
 
 function toProblem(
@@ -126,11 +133,12 @@ function toProblem(
   issue: z.core.$ZodIssue,
   raw: unknown,
   rawIsField: boolean,
+  origins?: AnswerOrigins,
 ): AnswerProblem {
   const reported = 'input' in issue ? issue.input : undefined;
   return {
     key: path[0] as AnswerKey,
-    field: fieldOf(path),
+    field: fieldOf(path, origins),
     path,
     value: reported !== undefined ? reported : valueAt(raw, rawIsField ? path.slice(1) : path),
     rule: issue.message,
@@ -150,38 +158,38 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
  * Validates raw answers (strings from flags and prompts, JSON from files) and returns typed ones.
  * Every rule is checked; all problems are reported together.
  */
-export function parseAnswers(raw: Record<string, unknown>): StackAnswers {
-  const unknownKeys = Object.keys(raw).filter((key) => !(key in FIELD_RULES));
+export function parseAnswers(raw: Record<string, unknown>, origins?: AnswerOrigins): StackAnswers {
+  const unknownKeys = Object.keys(raw).filter((key) => !isAnswerKey(key));
   const result = answersSchema.safeParse(raw, { reportInput: true });
-  const problems: AnswerProblem[] = unknownKeys.map((key) => ({
-    key: key as AnswerKey,
-    field: `answer "${key}"`,
-    path: [key],
-    value: raw[key],
-    rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
-  }));
-  if (!result.success) problems.push(...result.error.issues.map((issue) => toProblem(issue.path, issue, raw, false)));
+  const problems = unknownKeys.map((key) => unknownAnswer(key, raw[key], origins?.[key]));
+  if (!result.success) problems.push(...result.error.issues.map((issue) => toProblem(issue.path, issue, raw, false, origins)));
   if (problems.length > 0) throw new AnswersError(problems);
   return stripUndefined(result.data!) as StackAnswers;
 }
 
 /** Validates one answer by its own rule (no cross-field rules) and returns it typed. */
-export function parseAnswer<K extends AnswerKey>(key: K, raw: unknown): StackAnswers[K] {
-  const rule = (FIELD_RULES as Record<string, z.ZodType>)[key];
-  if (!rule) {
-    throw new AnswersError([
-      {
-        key,
-        field: `answer "${key}"`,
-        path: [key],
-        value: raw,
-        rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
-      },
-    ]);
-  }
+export function parseAnswer<K extends AnswerKey>(key: K, raw: unknown, origin?: string): StackAnswers[K] {
+  // Keys come from outside data too: `__proto__` or `constructor` must not reach an object's prototype.
+  if (!isAnswerKey(key)) throw new AnswersError([unknownAnswer(key, raw, origin)]);
+  const rule = (FIELD_RULES as Record<string, z.ZodType>)[key]!;
   const result = rule.safeParse(raw, { reportInput: true });
   if (result.success) return result.data as StackAnswers[K];
-  throw new AnswersError(result.error.issues.map((issue) => toProblem([key, ...issue.path], issue, raw, true)));
+  const origins = origin ? { [key]: origin } : undefined;
+  throw new AnswersError(result.error.issues.map((issue) => toProblem([key, ...issue.path], issue, raw, true, origins)));
+}
+
+function isAnswerKey(key: string): key is AnswerKey {
+  return Object.hasOwn(FIELD_RULES, key);
+}
+
+function unknownAnswer(key: string, value: unknown, origin?: string): AnswerProblem {
+  return {
+    key: key as AnswerKey,
+    field: `answer ${displayValue(key)}${origin ? ` (${origin})` : ''}`,
+    path: [key],
+    value,
+    rule: `is not a known answer (known: ${Object.keys(FIELD_RULES).join(', ')})`,
+  };
 }
 
 /** Checks one answer in the context of the others, for inline validation at a prompt. */

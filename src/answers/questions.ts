@@ -1,6 +1,6 @@
 import type { AnswerKey, DatabaseUser, StackAnswers } from './model.js';
 import { REGION_NAMES, AWS_REGIONS, type AwsRegion } from './regions.js';
-import { ACCESS_LEVELS, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
+import { ACCESS_LEVELS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
 import { DEFAULT_STAGES, stageSpec, type StageAnswer } from './stages.js';
 
 /** How a question is typed at the command line. */
@@ -55,7 +55,7 @@ export const QUESTIONS = [
     description: 'npm package name of the new project (default: the directory name)',
     optional: false,
     defaultValue: (_answers, { directoryName }) =>
-      directoryName && /^[a-z][a-z0-9._-]*$/.test(directoryName) ? directoryName : DEFAULT_PROJECT_NAME,
+      directoryName && FIELD_RULES.name.safeParse(directoryName).success ? directoryName : DEFAULT_PROJECT_NAME,
   }),
   question({
     key: 'region',
@@ -188,6 +188,16 @@ export const QUESTIONS = [
     placeholder: 'DOMAIN',
     label: 'domain name',
     description: 'DNS name for HTTPS on the load balancer (optional; HTTP only without it)',
+    optional: true,
+    defaultValue: () => undefined,
+  }),
+  question({
+    key: 'alarmEmail',
+    flag: 'alarm-email',
+    flagKind: 'string',
+    placeholder: 'EMAIL',
+    label: 'alarm e-mail',
+    description: 'e-mail address subscribed to the alarms and database events (optional)',
     optional: true,
     defaultValue: () => undefined,
   }),

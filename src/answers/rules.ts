@@ -2,6 +2,7 @@ import validateNpmPackageName from 'validate-npm-package-name';
 import { z } from 'zod';
 import { isMysqlReservedWord } from './mysql-reserved-words.js';
 import { AWS_REGIONS, isAwsRegion, REGION_NAMES } from './regions.js';
+import { stackNameOf } from '../project/stack-name.js';
 
 /**
  * The rule for every single answer. Each message states the rule, so that a rejection
@@ -30,6 +31,17 @@ export const RESERVED_USERNAMES: readonly string[] = [
 
 export const MIN_AZ_COUNT = 2;
 
+/** AWS's limit on a CloudFormation stack name. */
+const CLOUDFORMATION_STACK_NAME_LIMIT = 128;
+/** The longest suffix the generated app adds to the stack name (`src/naming.ts`'s `ciAccessStackName`). */
+const CI_ACCESS_STACK_SUFFIX = '-ci-access';
+/**
+ * The longest stack name (the project name without its scope) that every name derived from it
+ * fits: the CI-access stack's name is the tightest of them (ECS cluster and task family names
+ * allow 255, ECR repositories 256, tag values 256).
+ */
+export const MAX_STACK_NAME_LENGTH = CLOUDFORMATION_STACK_NAME_LIMIT - CI_ACCESS_STACK_SUFFIX.length;
+
 /** Schemas MySQL owns; the application database must be another. */
 const SYSTEM_SCHEMAS: readonly string[] = ['mysql', 'sys', 'information_schema', 'performance_schema', 'rdsadmin', 'innodb', 'tmp'];
 
@@ -48,6 +60,16 @@ const projectName = text().superRefine((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: 'must start with a letter (after any @scope/) because it also names the CloudFormation stack',
+    });
+    return;
+  }
+  const stackName = stackNameOf(value);
+  if (stackName.length > MAX_STACK_NAME_LENGTH) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `must be at most ${MAX_STACK_NAME_LENGTH} characters after any @scope/ (it has ${stackName.length}): it names the ` +
+        `CloudFormation stacks, which AWS limits to ${CLOUDFORMATION_STACK_NAME_LIMIT} characters, and the CI-access stack adds "${CI_ACCESS_STACK_SUFFIX}"`,
     });
   }
 });
@@ -135,6 +157,13 @@ const domainName = text()
     message: 'must be a lower-case DNS name with at least two labels, e.g. db.example.com',
   });
 
+// Deliberately plain (one @, no spaces, a dotted domain): SNS and the mail server have the last word.
+const alarmEmail = text()
+  .max(254, { message: 'must be at most 254 characters' })
+  .regex(/^[^\s@]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, {
+    message: 'must be an e-mail address such as oncall@example.com',
+  });
+
 /** Rules of the single answers, keyed like the answers themselves. */
 export const FIELD_RULES = {
   name: projectName,
@@ -148,6 +177,7 @@ export const FIELD_RULES = {
   proxyAuth,
   githubRepository: optional(githubRepository),
   domainName: optional(domainName),
+  alarmEmail: optional(alarmEmail),
 } as const;
 
 function isReservedUsername(name: string): boolean {

@@ -7,7 +7,8 @@ const CONTROL_FLAGS = {
   'answers': { type: 'string', placeholder: 'FILE', description: 'read answers from a JSON file' },
   'skip-install': { type: 'boolean', description: 'do not install dependencies' },
   'git': { type: 'boolean', negatable: true, description: 'initialise git and make the first commit (default: on)' },
-  'force': { type: 'boolean', description: 'write into a non-empty directory' },
+  'force': { type: 'boolean', description: 'write into a non-empty directory; files that differ are conflicts' },
+  'overwrite': { type: 'boolean', description: 'with --force: replace files that differ from what would be written' },
   'dry-run': { type: 'boolean', description: 'print the files that would be written, write nothing' },
   'package-source': {
     type: 'string',
@@ -28,6 +29,7 @@ export interface CliArguments {
   readonly skipInstall: boolean;
   readonly git: boolean;
   readonly force: boolean;
+  readonly overwrite: boolean;
   readonly dryRun: boolean;
   readonly packageSource?: string;
   readonly help: boolean;
@@ -75,6 +77,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}`);
   }
+  if (values.overwrite === true && values.force !== true) {
+    throw new UsageError('--overwrite applies to files in a non-empty directory: give it together with --force');
+  }
   const answerOptions: Record<string, unknown> = {};
   for (const question of QUESTIONS) {
     const value = values[question.flag];
@@ -87,6 +92,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     skipInstall: values['skip-install'] === true,
     git: values.git !== false,
     force: values.force === true,
+    overwrite: values.overwrite === true,
     dryRun: values['dry-run'] === true,
     packageSource: values['package-source'] as string | undefined,
     help: values.help === true,
@@ -119,7 +125,8 @@ export function helpText(): string {
     'Options:',
     ...rows.slice(QUESTIONS.length).map(([left, right]) => `  ${left.padEnd(width)}${right}`),
     '',
-    'Exit codes: 0 done, 1 invalid answers or failure, 2 usage error, 130 interrupted.',
+    'Exit codes: 0 done, 1 invalid answers, a refused directory, conflicts or another failure, 2 usage error,',
+    '130 interrupted (Ctrl-C), 143 terminated (SIGTERM).',
     '',
     'Example:',
     '  npx create-rds-iam-stack orders-db --region eu-west-1 --az-count 3 --db-name orders \\',

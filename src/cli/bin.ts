@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
-import { warmUpRenderer } from './prerender-warm-up.js';
-import { registerStartupHooks } from './startup-hooks.js';
-
-// Scaffolding loads projen and Yeoman: caching their compiled code halves later start-ups.
-enableCompileCache?.();
-registerStartupHooks();
-if (!process.argv.slice(2).some((arg) => ['--help', '-h', '--version', '-v'].includes(arg))) warmUpRenderer();
-const { main } = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+// This module must load on any Node: it imports nothing, so that an old Node gets one line saying
+// so instead of a SyntaxError from an API it lacks (the CLI itself needs node:module's registerHooks).
+const REQUIRED = [22, 18] as const;
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < REQUIRED[0] || (major === REQUIRED[0] && minor < REQUIRED[1])) {
+  process.stderr.write(
+    `create-rds-iam-stack needs Node.js ${REQUIRED.join('.')} or newer; this is Node.js ${process.versions.node}. ` +
+      'Install a current Node.js (https://nodejs.org) and run it again.\n',
+  );
+  process.exit(1);
+}
+await import('./start.js');
+export {};

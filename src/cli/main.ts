@@ -1,20 +1,20 @@
 import { AnswersError, AnswersFileError, MissingAnswersError } from '../answers/index.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { helpText, parseCliArguments, UsageError } from './args.js';
-import { TargetNotEmptyError } from '../scaffold/target.js';
+import { ConflictsError } from '../scaffold/conflicts.js';
+import { DiskFullError } from '../scaffold/disk-full.js';
+import { INTERRUPT_EXIT_CODES, Interruption, interruptionOf } from '../scaffold/interruption.js';
+import { TargetError } from '../scaffold/target.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: INTERRUPT_EXIT_CODES.SIGINT, terminated: INTERRUPT_EXIT_CODES.SIGTERM } as const;
+
+/** Refusals that explain themselves: no hint to debug output. */
+const REFUSALS = [AnswersError, AnswersFileError, TargetError, ConflictsError, DiskFullError];
 
 /** Runs the command line; returns the exit code rather than exiting, so tests can call it. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let cleanupOnInterrupt: (() => Promise<void>) | undefined;
-  const onSigint = () => {
-    void (cleanupOnInterrupt?.() ?? Promise.resolve()).finally(() => {
-      process.stderr.write('\nInterrupted: nothing was written.\n');
-      process.exit(EXIT.interrupted);
-    });
-  };
-  process.once('SIGINT', onSigint);
+  const interruption = new Interruption();
+  const release = interruption.trap();
   try {
     const args = parseCliArguments(argv);
     if (args.help) {
@@ -30,19 +30,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     await scaffold(args, {
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(),
       log: (line) => process.stdout.write(`${line}\n`),
-      onInterrupt: (cleanup) => {
-        cleanupOnInterrupt = cleanup;
-      },
+      interruption,
     });
-    return EXIT.ok;
+    return interruption.signal.aborted ? report(interruption.signal.reason, interruption) : EXIT.ok;
   } catch (error) {
-    return report(error);
+    return report(error, interruption);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    release();
   }
 }
 
-function report(error: unknown): number {
+function report(error: unknown, interruption: Interruption): number {
+  const interrupted = interruptionOf(error, interruption);
+  if (interrupted) {
+    process.stderr.write(`\n${interrupted.message}\n`);
+    return INTERRUPT_EXIT_CODES[interrupted.signal];
+  }
   if (isPromptInterrupt(error)) {
     process.stderr.write('\nInterrupted: nothing was written.\n');
     return EXIT.interrupted;
@@ -50,11 +53,11 @@ function report(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${message}\n`);
   if (error instanceof UsageError || error instanceof MissingAnswersError) return EXIT.usage;
-  if (error instanceof AnswersError || error instanceof AnswersFileError || error instanceof TargetNotEmptyError) {
-    process.stderr.write('Nothing was written.\n');
-    return EXIT.failure;
-  }
-  process.stderr.write('Nothing was written. Re-run with DEBUG=create-rds-iam-stack* for details.\n');
+  process.stderr.write(
+    REFUSALS.some((kind) => error instanceof kind)
+      ? 'Nothing was written.\n'
+      : 'Nothing was written. Re-run with DEBUG=create-rds-iam-stack* for details.\n',
+  );
   if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return EXIT.failure;
 }

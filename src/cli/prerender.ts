@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { collectGivenAnswers, completeWithoutPrompts } from '../answers/index.js';
@@ -6,7 +6,14 @@ import { PACKAGE_NAME } from '../package-info.js';
 import type { CliArguments } from './args.js';
 import { RENDER_WORKER_AVAILABLE, takeRenderWorker } from './prerender-warm-up.js';
 import { managedFilesRequest, RENDERED, type ManagedFilesRequest, type Prerendered } from '../project/render-managed-files.js';
+import type { Interruption } from '../scaffold/interruption.js';
 import type { PackageManager } from '../scaffold/package-manager.js';
+import type { TargetPlan } from '../scaffold/target.js';
+
+/** A render made ahead of time, and how to stop it and remove its directory. */
+export interface OwnedPrerender extends Prerendered {
+  dispose(): Promise<void>;
+}
 
 /**
  * When no question will be asked, the answers are known before Yeoman has loaded: render the
@@ -16,22 +23,25 @@ import type { PackageManager } from '../scaffold/package-manager.js';
  */
 export async function prerenderManagedFiles(
   args: CliArguments,
-  target: string,
+  plan: TargetPlan,
   packageManager: PackageManager,
-): Promise<Prerendered | undefined> {
+  interruption: Interruption,
+): Promise<OwnedPrerender | undefined> {
   if (!RENDER_WORKER_AVAILABLE) return undefined;
-  let request: ManagedFilesRequest;
+  let answers;
   try {
     const given = await collectGivenAnswers({
-      stored: args.force ? await storedAnswers(target) : undefined,
+      storedIn: args.force ? plan.directory : undefined,
       answersFile: args.answersFile,
       options: args.answerOptions,
     });
-    const answers = completeWithoutPrompts(given, { yes: args.yes, directoryName: basename(target) });
-    request = managedFilesRequest(answers, packageManager.projen, args.packageSource, await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`)));
+    answers = completeWithoutPrompts(given, { yes: args.yes, directoryName: basename(plan.directory) });
   } catch {
     return undefined;
   }
+  const outdir = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+  const remove = interruption.removeOnExit(outdir);
+  const request: ManagedFilesRequest = managedFilesRequest(answers, packageManager.projen, args.packageSource, outdir);
   const worker = takeRenderWorker();
   worker.postMessage(request);
   const directory = new Promise<string>((resolve, reject) => {
@@ -42,14 +52,16 @@ export async function prerenderManagedFiles(
   });
   // The generator awaits it; until then a failure must not count as unhandled.
   directory.catch(() => undefined);
-  return { request, directory };
-}
-
-/** Answers a previous run kept in the target's `.yo-rc.json`, if any. */
-async function storedAnswers(target: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await readFile(join(target, '.yo-rc.json'), 'utf8'))[PACKAGE_NAME]?.answers;
-  } catch {
-    return undefined;
-  }
+  // An interrupt stops the render at once: its directory is removed only after the worker is gone.
+  const stop = () => void worker.terminate();
+  interruption.signal.addEventListener('abort', stop, { once: true });
+  return {
+    request,
+    directory,
+    async dispose() {
+      interruption.signal.removeEventListener('abort', stop);
+      await directory.catch(() => worker.terminate());
+      await remove();
+    },
+  };
 }

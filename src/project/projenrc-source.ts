@@ -40,6 +40,7 @@ export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {
     '  ],',
     answers.githubRepository ? `  githubRepository: ${quote(answers.githubRepository)},` : undefined,
     answers.domainName ? `  domainName: ${quote(answers.domainName)},` : undefined,
+    answers.alarmEmail ? `  alarmEmail: ${quote(answers.alarmEmail)},` : undefined,
     needsJavascript ? `  packageManager: javascript.NodePackageManager.${packageManagerKey(extras.packageManager!)},` : undefined,
     extras.packageSource ? `  packageSource: ${quote(extras.packageSource)},` : undefined,
     '});',

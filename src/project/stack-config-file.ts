@@ -36,6 +36,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     proxyAuth: answers.proxyAuth,
     ...(answers.githubRepository ? { githubRepository: answers.githubRepository } : {}),
     ...(answers.domainName ? { domainName: answers.domainName } : {}),
+    ...(answers.alarmEmail ? { alarmEmail: answers.alarmEmail } : {}),
     stages: stagesOf(answers),
   };
   return [
@@ -93,6 +94,8 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly githubRepository?: string;',
     '  /** DNS name for HTTPS on the load balancer. */',
     '  readonly domainName?: string;',
+    '  /** Subscribed to the alarms and database events (AWS sends a confirmation mail first). */',
+    '  readonly alarmEmail?: string;',
     '  /** The stages in promotion order: each deploys its own copy of the app stack. */',
     '  readonly stages: readonly StageConfig[];',
     '}',

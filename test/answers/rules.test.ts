@@ -1,3 +1,4 @@
+import { displayValue } from '../../src/answers/display-value.js';
 import {
   AnswersError,
   checkAnswer,
@@ -6,6 +7,8 @@ import {
   parseAnswers,
   selectedAvailabilityZones,
   withDefaults,
+  projectNameNotice,
+  validateGiven,
   AWS_REGIONS,
   type AnswerKey,
 } from '../../src/answers/index.js';
@@ -77,7 +80,57 @@ describe('project name', () => {
     ['node_modules', /npm package name/],
     ['1stack', /start with a letter/],
     ['a'.repeat(215), /npm package name/],
+    ['a'.repeat(119), /at most 118 characters after any @scope\/ \(it has 119\).*CloudFormation stacks, which AWS limits to 128 characters/],
+    [`@acme/${'a'.repeat(200)}`, /at most 118 characters/],
   ])('rejects %j', (name, rule) => expectRejected('name', name, rule));
+
+  test('accepts the longest stack name every derived AWS name fits', () => {
+    expect(problemsOf(valid({ name: `@${'s'.repeat(40)}/${'a'.repeat(118)}` }))).toEqual([]);
+  });
+
+  test('the directory name is the default only where it passes the rule in full', () => {
+    expect(withDefaults({}, { directoryName: 'a'.repeat(150) }).name).toBe('my-rds-iam-stack');
+    expect(withDefaults({}, { directoryName: 'node_modules' }).name).toBe('my-rds-iam-stack');
+  });
+});
+
+describe('the project name notice', () => {
+  const chosen = (directoryName: string) => parseAnswers(withDefaults({}, { directoryName }));
+  test('states the name taken and why the directory name was not', () => {
+    expect(projectNameNotice({}, { directoryName: 'Bad_Name' }, chosen('Bad_Name'))).toBe(
+      'package name: my-rds-iam-stack (the --name default; the directory name "Bad_Name" must be a valid npm package name (name can no longer contain capital letters); pass --name to choose another)',
+    );
+  });
+  test('says nothing when the directory name is used or a name was given', () => {
+    expect(projectNameNotice({}, { directoryName: 'orders' }, chosen('orders'))).toBeUndefined();
+    expect(projectNameNotice({ name: 'x' }, { directoryName: 'Bad_Name' }, chosen('Bad_Name'))).toBeUndefined();
+  });
+});
+
+describe('values in messages', () => {
+  test.each([
+    ['plain', '"plain"'],
+    ['zero\u200bwidth', '"zero\\u{200B}width"'],
+    ['\u0430pp', '"\\u{0430}pp"'],
+    ['tab\there', '"tab\\there"'],
+    ['emoji \u{1F600}', '"emoji \\u{1F600}"'],
+    [42, '42'],
+  ])('%j is shown as %s', (value, shown) => expect(displayValue(value)).toBe(shown));
+
+  test('a long value is cut short, with its length', () => {
+    expect(displayValue('x'.repeat(500))).toBe(`"${'x'.repeat(59)}... (500 characters)`);
+  });
+
+  test('a cut never splits an escaped code point', () => {
+    expect(displayValue(`${'x'.repeat(55)}\u200b${'y'.repeat(20)}`)).toBe(`"${'x'.repeat(55)}... (76 characters)`);
+  });
+
+  test('keys that would reach an object prototype are refused by name, not with a TypeError', () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => parseAnswer(key as AnswerKey, 'x')).toThrow(new RegExp(`answer "${key}" "x" is not a known answer`));
+    }
+    expect(() => validateGiven(JSON.parse('{"__proto__": {"region": "eu-west-1"}}'))).toThrow(/answer "__proto__"/);
+  });
 });
 
 describe('region', () => {
@@ -207,10 +260,18 @@ describe('optional answers', () => {
     'rejects domain %j',
     (domainName) => expectRejected('domainName', domainName, /DNS name/),
   );
+  test.each(['oncall@example.com', 'team+db-alerts@ops.example.co.uk', 'a.b@sub.example.io'])('alarm e-mail %s', (alarmEmail) => {
+    expect(parseAnswers(valid({ alarmEmail })).alarmEmail).toBe(alarmEmail);
+  });
+  test.each(['oncall', 'oncall@', '@example.com', 'on call@example.com', 'a@b@example.com', 'oncall@localhost', 'oncall@example.c'])(
+    'rejects alarm e-mail %j, naming field, value and rule',
+    (alarmEmail) => expectRejected('alarmEmail', alarmEmail, /^alarm e-mail \(--alarm-email\)\|.*\|must be an e-mail address/),
+  );
   test('an empty answer means none', () => {
-    const answers = parseAnswers(valid({ githubRepository: '', domainName: '  ' }));
+    const answers = parseAnswers(valid({ githubRepository: '', domainName: '  ', alarmEmail: '' }));
     expect(answers).not.toHaveProperty('githubRepository');
     expect(answers).not.toHaveProperty('domainName');
+    expect(answers).not.toHaveProperty('alarmEmail');
   });
 });
 

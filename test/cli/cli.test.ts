@@ -1,32 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../src/package-info.js';
-
-const CLI = join(PACKAGE_ROOT, 'src/cli/bin.ts');
-const TSX = join(PACKAGE_ROOT, 'node_modules/.bin/tsx');
-
-/** Runs the real command line in a fresh working directory, without a TTY, as CI would. */
-function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'cli-'));
-  const result = spawnSync(TSX, [CLI, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', NODE_OPTIONS: '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  return { cwd, status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+import { PACKAGE_VERSION } from '../../src/package-info.js';
+import { cli, entries, scratchDir } from '../support/cli.js';
 
 describe('create-rds-iam-stack', () => {
   test('--help lists every question flag and exits 0', () => {
     const { status, stdout } = cli(['--help']);
     expect(status).toBe(0);
-    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain']) {
+    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain', '--alarm-email']) {
       expect(stdout).toContain(flag);
     }
     for (const flag of ['--yes', '--answers FILE', '--skip-install', '--[no-]git', '--force', '--dry-run', '--version']) {
@@ -90,7 +72,7 @@ describe('create-rds-iam-stack', () => {
   });
 
   test('a non-empty directory is refused (exit 1); --force merges into it', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     mkdirSync(join(cwd, 'app'));
     writeFileSync(join(cwd, 'app/notes.txt'), 'keep me');
     const refused = cli(['app', '--yes', '--skip-install', '--no-git'], { cwd });
@@ -115,7 +97,7 @@ describe('create-rds-iam-stack', () => {
   });
 
   test('--answers reads a file', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cli-'));
+    const cwd = scratchDir();
     writeFileSync(join(cwd, 'answers.json'), JSON.stringify({ region: 'eu-north-1', databaseName: 'ledger' }));
     const { status } = cli(['ledger', '--yes', '--skip-install', '--no-git', '--answers', 'answers.json'], { cwd });
     expect(status).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -24,10 +24,10 @@ const gitIdentity = {
   GIT_COMMITTER_NAME: 'e2e',
   GIT_COMMITTER_EMAIL: 'e2e@example.com',
 };
-// Everything the commands put in the temp dir (cdk.out.*, npm's and jest's files) lands in `work`, removed at the end.
-const commandsTmp = join(work, 'tmp');
-mkdirSync(commandsTmp);
-const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: commandsTmp };
+// Everything the commands put in the temp dir (cdk.out.*, npm's and jest's files) lands in `work`,
+// removed at the end. `work` itself: projen run under jest (JEST_WORKER_ID is inherited) renders
+// into a fresh temp dir unless the project lies inside the temp dir.
+const env = { ...process.env, ...gitIdentity, CI: 'true', NODE_OPTIONS: '', CDK_DISABLE_CLI_TELEMETRY: 'true', TMPDIR: work };
 const tarball = join(work, `create-rds-iam-stack-${PACKAGE_VERSION}.tgz`);
 
 beforeAll(() => {
@@ -73,7 +73,7 @@ beforeAll(() => {
   run('git', ['commit', '--quiet', '-m', 'Install'], { cwd: project, env });
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
 
 test('the generated project builds: projen, compile, its tests, cdk synth with cdk-nag', () => {
   run('npx', ['projen', 'build'], { cwd: project, env });
@@ -192,6 +192,7 @@ const TEMPLATE_MATRIX = {
     databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
     natGateways: 'single',
     multiAz: false,
+    alarmEmail: 'oncall@example.com',
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
   'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_VERSION } from '../../src/package-info.js';
@@ -16,6 +16,7 @@ const FULL_FLAGS = {
   proxyAuth: 'iam-with-master-secret',
   githubRepo: 'acme/orders-db',
   domain: 'orders.example.com',
+  alarmEmail: 'oncall@example.com',
   stage: ['dev', 'prod:222222222222:eu-central-1'],
 };
 
@@ -45,8 +46,11 @@ describe('flags', () => {
         { name: 'dev', profile: 'development' },
         { name: 'prod', account: '222222222222', region: 'eu-central-1', profile: 'production' },
       ],
+      alarmEmail: 'oncall@example.com',
     });
     const config = readText(result.cwd, 'src/stack-config.ts');
+    expect(config).toContain("alarmEmail: 'oncall@example.com'");
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("alarmEmail: 'oncall@example.com',");
     expect(config).toContain("stackName: 'orders-db-prod',");
     expect(config).toContain("account: '222222222222',");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'prod', account: '222222222222', region: 'eu-central-1', profile: 'production' },");
@@ -103,6 +107,7 @@ describe('prompts', () => {
         proxyAuth: 'end-to-end-iam',
         githubRepository: 'acme/billing',
         domainName: '',
+        alarmEmail: '',
       },
     );
     const answers = storedAnswers(result.cwd);
@@ -142,21 +147,136 @@ describe('answers file', () => {
   });
 
   test.each([
-    ['{ not json', /is not valid JSON/],
+    ['{ not json', /is not valid JSON \(line 1, column 3\)/],
     ['[1, 2]', /must hold a JSON object/],
-    ['{"region": "mars"}', /region \(--region\) "mars"/],
-    ['{"colour": "blue"}', /answer "colour" "blue" is not a known answer/],
-  ])('rejects %s', async (content, message) => {
+    ['{"region": "mars"}', /region \(in answers file "[^"]+answers.json"\) "mars" must be an AWS commercial region/],
+    ['{"colour": "blue"}', /answer "colour" \(in answers file "[^"]+"\) "blue" is not a known answer/],
+    ['{"__proto__": {"region": "eu-west-1"}}', /answer "__proto__" \(in answers file "[^"]+"\) \{"region":"eu-west-1"\} is not a known answer/],
+    ['{"constructor": "x", "toString": 1}', /answer "constructor" [\s\S]* is not a known answer[\s\S]*answer "toString"/],
+  ])('rejects %s, blaming the file', async (content, message) => {
     const file = answersFile(content);
     const run = runGenerator({ yes: true, answers: file });
     await expect(run).rejects.toThrow(message);
     expect(listFiles(run.targetDirectory!)).toEqual([]);
   });
 
+  test('a bad value in the file is blamed on the file even when a flag overrides it', async () => {
+    const run = runGenerator({ yes: true, region: 'eu-west-1', answers: answersFile('{"region": "mars"}') });
+    await expect(run).rejects.toThrow(/region \(in answers file "[^"]+"\) "mars"/);
+    await expect(run).rejects.not.toThrow(/--region/);
+  });
+
+  test('a cross-field problem is blamed on the file the value came from', async () => {
+    const run = runGenerator({ yes: true, answers: answersFile('{"region": "eu-west-1", "azCount": 5}') });
+    await expect(run).rejects.toThrow(/Availability Zone count \(in answers file "[^"]+"\) 5 must be at most 3/);
+  });
+
+  test('a file that is not JSON is refused without echoing its content', async () => {
+    const secret = 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const run = runGenerator({ yes: true, answers: answersFile(`[default]\n${secret}\n`) });
+    await expect(run).rejects.toThrow(/is not valid JSON/);
+    await expect(run).rejects.not.toThrow(/wJalrXUtnFEMI|default\]/);
+  });
+
+  test('a byte-order mark is accepted', async () => {
+    const result = await runGenerator({ yes: true, answers: answersFile('\uFEFF{"region": "eu-north-1"}') });
+    expect(storedAnswers(result.cwd).region).toBe('eu-north-1');
+  });
+
+  test('values are shown shortened, invisible and look-alike characters as code points', async () => {
+    const run = runGenerator({
+      yes: true,
+      answers: answersFile(JSON.stringify({ databaseName: `\u0430pp\u200b${'x'.repeat(300)}` })),
+    });
+    await expect(run).rejects.toThrow(/database name \(in answers file "[^"]+"\) "\\u\{0430\}pp\\u\{200B\}x+\.\.\. \(304 characters\) must be/);
+    await expect(run).rejects.not.toThrow('x'.repeat(100));
+  });
+
   test('a missing file is named in the error', async () => {
     await expect(runGenerator({ yes: true, answers: '/nonexistent/answers.json' })).rejects.toThrow(
       /Answers file \(--answers\) "\/nonexistent\/answers.json" cannot be read \(ENOENT\)/,
     );
+  });
+});
+
+describe('.yo-rc.json', () => {
+  /** The directory the CLI will write into (the generator renders elsewhere first), holding this `.yo-rc.json`. */
+  const targetWithYoRc = (content: string) => {
+    const target = mkdtempSync(join(tmpdir(), 'existing-'));
+    writeFileSync(join(target, '.yo-rc.json'), content);
+    return target;
+  };
+
+  test('supplies the answers of an earlier run', async () => {
+    const stored = { 'create-rds-iam-stack': { answers: { region: 'eu-west-3', databaseName: 'kept' } } };
+    const result = await runGenerator({ yes: true, existingTarget: targetWithYoRc(`\uFEFF${JSON.stringify(stored)}`) });
+    expect(storedAnswers(result.cwd)).toMatchObject({ region: 'eu-west-3', databaseName: 'kept' });
+  });
+
+  test.each([
+    ['{"create-rds-iam-stack": {"answers": {"__proto__": {"polluted": true}}}}', /answer "__proto__" \(in [^)]*\.yo-rc\.json\)/],
+    ['{"create-rds-iam-stack": {"answers": {"constructor": 1}}}', /answer "constructor" \(in [^)]*\.yo-rc\.json\) 1 is not a known answer/],
+    ['{"create-rds-iam-stack": {"answers": {"region": "mars"}}}', /region \(in [^)]*\.yo-rc\.json\) "mars"/],
+    ['{"create-rds-iam-stack": {"answers": [1]}}', /Stored answers "[^"]*\.yo-rc\.json" must hold an object of answers/],
+    ['password=hunter2', /Stored answers "[^"]*\.yo-rc\.json" is not valid JSON/],
+  ])('is outside data: %s is refused naming the field and the file', async (content, message) => {
+    const run = runGenerator({ yes: true, existingTarget: targetWithYoRc(content) });
+    await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.not.toThrow(/hunter2|TypeError/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('project name from the directory', () => {
+  test('a directory name that is not a package name gives the default, and says so', async () => {
+    const run = runGenerator({ yes: true, displayDirectory: '/tmp/Bad_Name' });
+    const result = await run;
+    expect(storedAnswers(result.cwd).name).toBe('my-rds-iam-stack');
+    expect(logged(result)).toMatch(/package name: my-rds-iam-stack \(the --name default; the directory name "Bad_Name" must be a valid npm package name \(name can no longer contain capital letters\)/);
+  });
+});
+
+describe('existing target (files rendered elsewhere first)', () => {
+  /** A target holding an earlier scaffold whose src/main.ts was edited. */
+  async function editedTarget(): Promise<string> {
+    const earlier = await runGenerator({ yes: true, name: 'orders' });
+    // yeoman-test removes a run's directory when the next one starts.
+    const target = mkdtempSync(join(tmpdir(), 'existing-'));
+    cpSync(earlier.cwd, target, { recursive: true });
+    writeFileSync(join(target, 'src/main.ts'), '// my own changes\n');
+    return target;
+  }
+
+  test('without a terminal, an edited file is a conflict: refused, listed, nothing rendered further', async () => {
+    const target = await editedTarget();
+    const run = runGenerator({ yes: true, name: 'orders', existingTarget: target });
+    await expect(run).rejects.toThrow(/1 existing file would be replaced with other content:\n  src\/main.ts\n.*--overwrite/);
+    expect(readText(target, 'src/main.ts')).toBe('// my own changes\n');
+  });
+
+  test('--overwrite takes the new content', async () => {
+    const target = await editedTarget();
+    const result = await runGenerator({ yes: true, name: 'orders', existingTarget: target, overwrite: true });
+    expect(readText(result.cwd, 'src/main.ts')).not.toContain('my own changes');
+  });
+
+  test('interactively, "keep" keeps the file as it is and "overwrite" replaces it', async () => {
+    const target = await editedTarget();
+    const kept = await runGenerator({ interactive: true, yes: true, name: 'orders', existingTarget: target }, { choice: 'keep' });
+    expect(readText(kept.cwd, 'src/main.ts')).toBe('// my own changes\n');
+    const replaced = await runGenerator({ interactive: true, yes: true, name: 'orders', existingTarget: target }, { choice: 'overwrite' });
+    expect(readText(replaced.cwd, 'src/main.ts')).not.toContain('my own changes');
+  });
+
+  test('interactively, "show the difference" prints a diff and asks again', async () => {
+    const target = await editedTarget();
+    const choices = ['diff', 'keep'];
+    const result = await runGenerator({ interactive: true, yes: true, name: 'orders', existingTarget: target }).withAnswers(
+      {},
+      { callback: (answer: unknown, { question }: { question: { name: string } }) => (question.name === 'choice' ? choices.shift() : answer) },
+    );
+    expect(choices).toEqual([]);
+    expect(logged(result)).toMatch(/--- src\/main.ts \(yours\)\n\+\+\+ src\/main.ts \(new\)[\s\S]*-\/\/ my own changes/);
   });
 });
 
@@ -207,6 +327,13 @@ describe('output', () => {
     }
   });
 });
+
+/** Everything the generator logged. */
+function logged(result: { env: { adapter: unknown } }): string {
+  // yeoman-test's adapter logs into a node:test mock.
+  const { log } = result.env.adapter as { log: { mock?: { calls: { arguments: unknown[] }[] } } };
+  return (log.mock?.calls ?? []).map((call) => call.arguments.join(' ')).join('\n');
+}
 
 function answersFile(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'answers-')), 'answers.json');

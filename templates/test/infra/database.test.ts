@@ -61,12 +61,12 @@ describe('Database instance', () => {
     synthesize(variants.threeAzMixed).template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: false });
   });
 
-  test('exports error, slowquery and iam-db-auth-error logs to pre-created, encrypted log groups', () => {
+  test('exports error, slowquery, iam-db-auth-error and audit logs to pre-created, encrypted log groups', () => {
     const instance = template.findResources('AWS::RDS::DBInstance');
     const [id, resource] = Object.entries(instance)[0]!;
-    expect(resource.Properties.EnableCloudwatchLogsExports).toEqual(['error', 'slowquery', 'iam-db-auth-error']);
+    expect(resource.Properties.EnableCloudwatchLogsExports).toEqual(['error', 'slowquery', 'iam-db-auth-error', 'audit']);
     const identifier = resource.Properties.DBInstanceIdentifier as string;
-    for (const type of ['error', 'slowquery', 'iam-db-auth-error']) {
+    for (const type of ['error', 'slowquery', 'iam-db-auth-error', 'audit']) {
       template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: `/aws/rds/instance/${identifier}/${type}`,
         RetentionInDays: 365,

@@ -77,6 +77,7 @@ describe('Service (default config: no domain, HTTP only)', () => {
       DB_NAME: 'app',
       DB_USER: 'app_user',
       DB_REGION: 'eu-west-1',
+      DB_POOL_SIZE: '10',
       PORT: '8080',
       NODE_ENV: 'production',
     });
