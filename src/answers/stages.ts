@@ -73,7 +73,7 @@ export const DEFAULT_STAGES: readonly StageAnswer[] = [{ name: 'dev' }, { name: 
 
 /** Longest stage name: it suffixes the stack, cluster, repository and CI-access stack names. */
 export const MAX_STAGE_NAME_LENGTH = 12;
-/** CloudFormation stack names are at most 128 characters; the longest derived one is `<stack>-ci-access-<stage>`. */
+/** CloudFormation stack names are at most 128 characters. */
 const MAX_STACK_NAME_LENGTH = 128;
 
 const stageName = text().regex(new RegExp(`^[a-z][a-z0-9]{0,${MAX_STAGE_NAME_LENGTH - 1}}$`), {
@@ -201,6 +201,9 @@ export interface StageProblem {
 /** Problems that need the other answers: zones per region, task range, name lengths. */
 export function stageProblems(stages: readonly StageAnswer[], context: StageContext): StageProblem[] {
   const problems: StageProblem[] = [];
+  const accounts = new Set(stages.map((stage) => stage.account));
+  // The first stage of each account names that account's CI-access stack when there are several.
+  const ciSuffixed = new Set(accounts.size > 1 ? [...accounts].map((account) => stages.find((stage) => stage.account === account)!.name) : []);
   resolveStages(stages, context).forEach((resolved, index) => {
     const zones = isAwsRegion(resolved.region) ? availabilityZonesOf(resolved.region).length : undefined;
     if (zones !== undefined && context.azCount > zones) {
@@ -217,7 +220,10 @@ export function stageProblems(stages: readonly StageAnswer[], context: StageCont
         message: `must be at most maxTasks (${resolved.settings.maxTasks})`,
       });
     }
-    const longest = `${context.stackName}-ci-access-${resolved.name}`;
+    // The app stack is `<stack>-<stage>`; with stages in several accounts each account's CI-access
+    // stack is `<stack>-ci-access-<its first stage>` (src/naming.ts in the generated project).
+    const longest = [`${context.stackName}-${resolved.name}`, ...(ciSuffixed.has(resolved.name) ? [`${context.stackName}-ci-access-${resolved.name}`] : [])]
+      .sort((a, b) => b.length - a.length)[0]!;
     if (longest.length > MAX_STACK_NAME_LENGTH) {
       problems.push({
         path: [index, 'name'],

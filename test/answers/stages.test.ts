@@ -98,9 +98,14 @@ describe('stages', () => {
 
   test('every derived stack name stays within CloudFormation\'s 128 characters', () => {
     const name = `a${'b'.repeat(109)}`;
-    expect(problemsOf({ name, stages: ['prod'] })).toEqual([]);
-    expect(problemsOf({ name, stages: ['production12'] })).toEqual([
-      expect.stringMatching(/^stage #1 name \(--stage\)\|"production12"\|makes the stack name a(b+)-ci-access-production12 longer than CloudFormation's 128 characters/),
+    // One account: the CI-access stack is <stack>-ci-access, the app stacks <stack>-<stage>.
+    expect(problemsOf({ name, stages: ['dev', 'production12'] })).toEqual([]);
+    // Two accounts: each account's CI-access stack is <stack>-ci-access-<its first stage>.
+    expect(problemsOf({ name, stages: ['dev', 'production12:222222222222'] })).toEqual([
+      expect.stringMatching(/^stage #2 name \(--stage\)\|"production12"\|makes the stack name a(b+)-ci-access-production12 longer than CloudFormation's 128 characters/),
+    ]);
+    expect(problemsOf({ name: 'a'.repeat(118), stages: ['dev', 'production12'] })).toEqual([
+      expect.stringMatching(/^stage #2 name .*makes the stack name a+-production12 longer/),
     ]);
   });
 });
