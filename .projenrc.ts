@@ -118,6 +118,11 @@ project.addTask('bench:scaffold', {
   steps: [{ spawn: 'compile' }, { exec: 'tsx bench/scaffold.ts', receiveArgs: true }],
 });
 
+project.addTask('bench:project', {
+  description: "Scaffold with install and the generated project's build, per step, next to `projen new awscdk-app-ts` and its build",
+  steps: [{ spawn: 'compile' }, { exec: 'tsx bench/project.ts', receiveArgs: true }],
+});
+
 project.gitignore.exclude('*.tgz', '/.tools/', '/test-reports/');
 
 // This repository's own pipeline: the same command CI runs, on every pull request and on main,

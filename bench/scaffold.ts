@@ -10,17 +10,12 @@
  *   npm run bench:scaffold [-- RUNS]       (default 7; needs the npm registry for the install)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT, PACKAGE_VERSION } from '../src/package-info.js';
+import { installPackedPackage, median } from './measure.js';
 
 const runs = Number(process.argv[2] ?? 7);
-
-function runOrThrow(command: string, args: string[], cwd: string): void {
-  const result = spawnSync(command, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-}
 
 function timeCommand(command: string, args: string[], cwd: string): number {
   const start = process.hrtime.bigint();
@@ -30,21 +25,8 @@ function timeCommand(command: string, args: string[], cwd: string): number {
   return elapsed;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-const install = mkdtempSync(join(tmpdir(), 'bench-install-'));
+const { dir: install, cli, projen } = installPackedPackage();
 try {
-  console.log(`installing the packed package (production dependencies) into ${install} ...`);
-  runOrThrow('npm', ['pack', '--silent', '--pack-destination', install], PACKAGE_ROOT);
-  writeFileSync(join(install, 'package.json'), JSON.stringify({ name: 'bench-install', private: true }));
-  runOrThrow('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', `./create-rds-iam-stack-${PACKAGE_VERSION}.tgz`], install);
-  const cli = join(install, 'node_modules/create-rds-iam-stack/lib/src/cli/bin.js');
-  const projen = join(install, 'node_modules/.bin/projen');
-
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < runs; i++) {

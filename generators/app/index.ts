@@ -24,6 +24,7 @@ import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../..
 import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
 import { Interruption } from '../../src/scaffold/interruption.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 import { compareTrees } from '../../src/scaffold/tree.js';
@@ -209,6 +210,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     if (this.#installs) {
       await this.#pinResolvedVersions();
       await this.#installService();
+      await this.#writeTemplateSnapshot();
     }
     if (this.options.git !== false) await this.#commitToGit();
     this.log(
@@ -276,6 +278,11 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   /** The service in `app/` has its own dependencies and lockfile (its image installs exactly those). */
   async #installService(): Promise<void> {
     await this.#run('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.destinationPath('app') });
+  }
+
+  /** The template snapshot, which CI refuses to write: in the first commit, the generated CI passes. */
+  async #writeTemplateSnapshot(): Promise<void> {
+    await this.spawn('npx', ['projen', TEMPLATE_SNAPSHOT_TASK], { cwd: this.destinationRoot(), stdio: 'inherit' });
   }
 
   async #commitToGit(): Promise<void> {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { stagesOf, type StackAnswers } from '../../src/answers/index.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import type { PackageManager } from '../../src/scaffold/package-manager.js';
 
 export interface NextStepsInput {
@@ -21,7 +22,9 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
     '',
     'Next steps:',
     ...(where === '.' ? [] : [`  cd ${where}`]),
-    ...(installed ? [] : [`  ${pm} install`]),
+    ...(installed
+      ? []
+      : [`  ${pm} install`, `  npx projen ${TEMPLATE_SNAPSHOT_TASK}   # writes the template snapshot; commit it with the lockfile (CI refuses a missing one)`]),
     `  ${packageManager.run} build        # compile, test, cdk synth (cdk-nag included)`,
     `  npx cdk deploy '${answers.stages[0]!.name}/*'    # one stage, with AWS credentials for its account (README: the pipeline)`,
     '',

@@ -1,4 +1,4 @@
-import { selectedAvailabilityZones, stagesOf, type StackAnswers } from '../../src/answers/index.js';
+import { defaultHostedZoneName, selectedAvailabilityZones, stagesOf, type StackAnswers } from '../../src/answers/index.js';
 import { COST_ITEMS, estimateMonthlyCost, formatDollars } from '../../src/costs/estimate.js';
 import { PRICE_TABLE } from '../../src/costs/prices.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
@@ -10,7 +10,7 @@ export function templateData(answers: StackAnswers) {
     ...stage,
     imageRepository: imageRepositoryOf(stage.stackName),
     variableSuffix: stage.name.toUpperCase(),
-    cost: estimateMonthlyCost(stage),
+    cost: estimateMonthlyCost(stage, answers),
   }));
   const accounts = [...new Set(stages.map((stage) => stage.account))];
   return {
@@ -28,6 +28,7 @@ export function templateData(answers: StackAnswers) {
     prices: PRICE_TABLE,
     costItems: COST_ITEMS,
     dollars: formatDollars,
+    hostedZoneName: answers.domainName && answers.hostedZone ? (answers.hostedZoneName ?? defaultHostedZoneName(answers.domainName)) : undefined,
     generator: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
   };
 }

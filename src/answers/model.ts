@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
 import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
 import { stackNameOf } from '../project/stack-name.js';
 
@@ -40,12 +40,24 @@ export interface StackAnswers {
   readonly proxyAuth: ProxyAuthMode;
   /** `OWNER/REPO` that the CI roles trust through GitHub OIDC. */
   readonly githubRepository?: string;
-  /** A DNS name for HTTPS on the load balancer. */
+  /** The app's own DNS name: the front door (CloudFront) serves it with its own certificate. */
   readonly domainName?: string;
   /** The stages in promotion order (`dev` then `prod` unless configured). */
   readonly stages: readonly StageAnswer[];
   /** An e-mail address subscribed to the alarms and database events. */
   readonly alarmEmail?: string;
+  /**
+   * Route 53 hosted zone id of `domainName`'s zone: the certificates are validated and the alias
+   * record is made in it. Without it the stack outputs the records to create by hand.
+   */
+  readonly hostedZone?: string;
+  /** Name of the hosted zone `hostedZone` (default: `domainName`'s parent). */
+  readonly hostedZoneName?: string;
+  /**
+   * Let the app tasks reach the internet on HTTPS (through NAT gateways), for apps that call external
+   * services. Off: they reach only RDS Proxy and AWS APIs through VPC endpoints, and no NAT gateway is made.
+   */
+  readonly internetEgress: boolean;
 }
 
 /** Every answer's own rule: the single-field rules and the stages. */
@@ -80,6 +92,21 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
     }
     seen.add(key);
   });
+  if (answers.hostedZone !== undefined && answers.domainName === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['hostedZone'], input: answers.hostedZone, message: 'needs a domain name (--domain) to make records for' });
+  }
+  if (answers.hostedZoneName !== undefined) {
+    if (answers.hostedZone === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['hostedZoneName'], input: answers.hostedZoneName, message: 'needs the hosted zone id (--hosted-zone)' });
+    } else if (answers.domainName !== undefined && !isInZone(answers.domainName, answers.hostedZoneName)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostedZoneName'],
+        input: answers.hostedZoneName,
+        message: `must be the zone the domain name ${answers.domainName} is in (that name or one of its parents)`,
+      });
+    }
+  }
   if (!answers.databaseUsers.some((user) => user.name === answers.appUser)) {
     ctx.addIssue({
       code: 'custom',

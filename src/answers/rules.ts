@@ -164,6 +164,18 @@ const alarmEmail = text()
     message: 'must be an e-mail address such as oncall@example.com',
   });
 
+/** A Route 53 hosted zone id, e.g. `Z0123456789ABCDEFGHIJ` (the id is given, so synth needs no lookup). */
+const hostedZone = text().regex(/^Z[0-9A-Z]{1,32}$/, {
+  message: 'must be a Route 53 hosted zone id: Z followed by upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ',
+});
+
+/** A hosted zone's name: like a domain name, but a zone may also be a top-level label's child only. */
+const hostedZoneName = text()
+  .max(253, { message: 'must be at most 253 characters' })
+  .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, {
+    message: 'must be a lower-case DNS name with at least two labels, e.g. example.com',
+  });
+
 /** Rules of the single answers, keyed like the answers themselves. */
 export const FIELD_RULES = {
   name: projectName,
@@ -178,7 +190,24 @@ export const FIELD_RULES = {
   githubRepository: optional(githubRepository),
   domainName: optional(domainName),
   alarmEmail: optional(alarmEmail),
+  hostedZone: optional(hostedZone),
+  hostedZoneName: optional(hostedZoneName),
+  internetEgress: yesNo,
 } as const;
+
+/**
+ * The hosted zone a domain name lives in when no zone name is given: its parent
+ * (`app.example.com` → `example.com`), or the name itself when it has only two labels.
+ */
+export function defaultHostedZoneName(name: string): string {
+  const labels = name.split('.');
+  return labels.length > 2 ? labels.slice(1).join('.') : name;
+}
+
+/** Whether `name` is `zoneName` or a name inside it. */
+export function isInZone(name: string, zoneName: string): boolean {
+  return name === zoneName || name.endsWith(`.${zoneName}`);
+}
 
 function isReservedUsername(name: string): boolean {
   const lower = name.toLowerCase();

@@ -20,8 +20,10 @@ export interface StageSettings {
   readonly instanceClass: string;
   /** Standby in a second AZ with automatic failover. */
   readonly multiAz: boolean;
-  /** One NAT gateway per AZ, or a single one. */
+  /** One NAT gateway per AZ, or a single one; made only when `internetEgress` is on. */
   readonly natGateways: (typeof NAT_GATEWAY_MODES)[number];
+  /** An AWS WAF web ACL (managed rule groups, a per-client rate rule, logs kept) in front of the app (~$10/month). */
+  readonly webApplicationFirewall: boolean;
   /** Fewest running service tasks once an image is deployed. */
   readonly minTasks: number;
   /** Most tasks CPU-based auto scaling may run. */
@@ -38,6 +40,7 @@ export const STAGE_PROFILE_SETTINGS: Readonly<Record<StageProfile, StageSettings
     instanceClass: 'db.t4g.medium',
     multiAz: false,
     natGateways: 'single',
+    webApplicationFirewall: false,
     minTasks: 1,
     maxTasks: 2,
     deletionProtection: false,
@@ -47,6 +50,7 @@ export const STAGE_PROFILE_SETTINGS: Readonly<Record<StageProfile, StageSettings
     instanceClass: 'db.m7g.large',
     multiAz: true,
     natGateways: 'per-az',
+    webApplicationFirewall: true,
     minTasks: 2,
     maxTasks: 6,
     deletionProtection: true,
@@ -112,6 +116,7 @@ const stage = z.preprocess(
         .optional(),
       multiAz: yesNo.optional(),
       natGateways: natGateways.optional(),
+      webApplicationFirewall: yesNo.optional(),
       minTasks: wholeNumber(1, 100, 'tasks').optional(),
       maxTasks: wholeNumber(1, 100, 'tasks').optional(),
       deletionProtection: yesNo.optional(),

@@ -38,14 +38,15 @@ export interface StageCost {
  * and its storage, RDS Proxy, NAT gateways, the load balancer, the minimum Fargate tasks and the
  * interface endpoints, at `PRICE_TABLE.hoursPerMonth` hours.
  */
-export function estimateMonthlyCost(stage: ResolvedStage): StageCost {
+export function estimateMonthlyCost(stage: ResolvedStage, { internetEgress }: { readonly internetEgress: boolean }): StageCost {
   const { settings } = stage;
   const hours = PRICE_TABLE.hoursPerMonth;
   const zones = stage.availabilityZones.length;
   const copies = settings.multiAz ? 2 : 1;
   const instanceHour = PRICE_TABLE.rdsInstanceHour[settings.instanceClass];
   const vcpus = Math.max(VCPUS_BY_SIZE[settings.instanceClass.split('.')[2] ?? ''] ?? 2, PRICE_TABLE.rdsProxyMinimumVcpus);
-  const nats = settings.natGateways === 'single' ? 1 : zones;
+  // NAT gateways exist only for internet egress (AWS APIs go through the interface endpoints).
+  const nats = !internetEgress ? 0 : settings.natGateways === 'single' ? 1 : zones;
   const lines: CostLine[] = [
     {
       key: 'instance',
@@ -54,7 +55,7 @@ export function estimateMonthlyCost(stage: ResolvedStage): StageCost {
     },
     { key: 'storage', item: `${ALLOCATED_STORAGE_GB} GB gp3${settings.multiAz ? ' ×2' : ''}`, monthly: PRICE_TABLE.rdsGp3GbMonth * ALLOCATED_STORAGE_GB * copies },
     { key: 'proxy', item: `${vcpus} vCPUs`, monthly: PRICE_TABLE.rdsProxyVcpuHour * vcpus * hours },
-    { key: 'nat', item: `${nats} NAT gateway${nats > 1 ? 's' : ''}`, monthly: PRICE_TABLE.natGatewayHour * nats * hours },
+    { key: 'nat', item: nats === 0 ? 'no NAT gateway' : `${nats} NAT gateway${nats > 1 ? 's' : ''}`, monthly: PRICE_TABLE.natGatewayHour * nats * hours },
     { key: 'loadBalancer', item: 'one ALB, light traffic', monthly: (PRICE_TABLE.loadBalancerHour + PRICE_TABLE.loadBalancerLcuHour) * hours },
     {
       key: 'tasks',

@@ -2,10 +2,11 @@ import { awscdk, javascript, typescript } from 'projen';
 import { AnswersError, DEFAULT_STAGES, parseAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
-import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, useEsm } from './esm.js';
+import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './esm.js';
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { failOptions, ProjenrcOptionsError } from './projenrc-options-error.js';
 import { StackConfigFile } from './stack-config-file.js';
+import { TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
 export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages'> {
@@ -87,7 +88,14 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       jestOptions: {
         jestVersion: '^30',
         updateSnapshot: javascript.UpdateSnapshot.NEVER,
-        jestConfig: { ...ESM_JEST_CONFIG, testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 120_000 },
+        jestConfig: {
+          ...ESM_JEST_CONFIG,
+          testMatch: ['<rootDir>/test/**/*.test.ts'],
+          testTimeout: 120_000,
+          // Each stack config is synthesized once per run and shared by every test file (test/support/README.md).
+          globalSetup: '<rootDir>/test/support/global-setup.ts',
+          globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+        },
       },
       tsJestOptions: { transformOptions: { useESM: true } },
       typecheckTests: true,
@@ -110,6 +118,11 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       }),
     );
     new PipelineWorkflows(this, answers);
+    this.addTask(TEMPLATE_SNAPSHOT_TASK, {
+      description: "Writes the stack template's snapshot where none exists yet (commit it: CI refuses a missing one)",
+      env: { ...ESM_JEST_ENV, SHARED_SYNTHESES: 'off' },
+      exec: 'jest --ci=false --coverage=false test/infra/template-snapshot.test.ts',
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
+import { defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -31,6 +31,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     databaseName: answers.databaseName,
     databaseUsers: answers.databaseUsers.map(({ name, access }) => ({ name, access })),
     appUser: answers.appUser,
+    internetEgress: answers.internetEgress,
     natGateways: answers.natGateways,
     multiAz: answers.multiAz,
     proxyAuth: answers.proxyAuth,
@@ -38,6 +39,9 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     ...(answers.domainName ? { domainName: answers.domainName } : {}),
     ...(answers.alarmEmail ? { alarmEmail: answers.alarmEmail } : {}),
     stages: stagesOf(answers),
+    ...(answers.domainName && answers.hostedZone
+      ? { hostedZone: { id: answers.hostedZone, name: answers.hostedZoneName ?? defaultHostedZoneName(answers.domainName) } }
+      : {}),
   };
   return [
     '/** What a database user may do in the application database. */',
@@ -73,6 +77,12 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly settings: StageSettings;',
     '}',
     '',
+    '/** A Route 53 hosted zone, by id and name (no lookup at synth). */',
+    'export interface HostedZoneConfig {',
+    '  readonly id: string;',
+    '  readonly name: string;',
+    '}',
+    '',
     'export interface StackConfig {',
     '  /** npm package name of this project. */',
     '  readonly projectName: string;',
@@ -87,17 +97,22 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly databaseUsers: readonly DatabaseUserConfig[];',
     '  /** The user the service connects as (one of databaseUsers). */',
     '  readonly appUser: string;',
+    '  /** App tasks may call the internet on HTTPS (through NAT gateways); otherwise VPC endpoints only and no NAT. */',
+    '  readonly internetEgress: boolean;',
+    '  /** NAT gateways in the production profile when internetEgress is on. */',
     '  readonly natGateways: NatGatewayMode;',
     '  readonly multiAz: boolean;',
     '  readonly proxyAuth: ProxyAuthMode;',
     '  /** OWNER/REPO trusted by the CI roles through GitHub OIDC. */',
     '  readonly githubRepository?: string;',
-    '  /** DNS name for HTTPS on the load balancer. */',
+    '  /** The app\'s own DNS name, served by the front door (CloudFront) with its own certificate. */',
     '  readonly domainName?: string;',
     '  /** Subscribed to the alarms and database events (AWS sends a confirmation mail first). */',
     '  readonly alarmEmail?: string;',
     '  /** The stages in promotion order: each deploys its own copy of the app stack. */',
     '  readonly stages: readonly StageConfig[];',
+    '  /** Hosted zone of domainName: certificate validation and alias records are made in it. */',
+    '  readonly hostedZone?: HostedZoneConfig;',
     '}',
     '',
     `export const stackConfig: StackConfig = ${toTypeScriptLiteral(config)};`,
@@ -114,7 +129,8 @@ export function renderStackConfig(answers: StackAnswers): string[] {
 const STAGE_SETTING_TYPES: Record<keyof StageSettings, { type: string; doc: string }> = {
   instanceClass: { type: 'string', doc: 'DB instance class, e.g. db.m7g.large.' },
   multiAz: { type: 'boolean', doc: 'Standby in a second AZ with automatic failover.' },
-  natGateways: { type: 'NatGatewayMode', doc: 'One NAT gateway per AZ, or a single one.' },
+  natGateways: { type: 'NatGatewayMode', doc: 'One NAT gateway per AZ, or a single one; made only when internetEgress is on.' },
+  webApplicationFirewall: { type: 'boolean', doc: 'An AWS WAF web ACL in front of the app (managed rule groups, a per-client rate rule).' },
   minTasks: { type: 'number', doc: 'Fewest running service tasks once an image is deployed.' },
   maxTasks: { type: 'number', doc: 'Most tasks CPU-based auto scaling may run.' },
   deletionProtection: { type: 'boolean', doc: 'Deletion protection on the database and the load balancer.' },

@@ -53,6 +53,11 @@ export interface CiAccessStackProps extends StackProps {
   readonly immutableSubject?: ImmutableGithubSubject;
   /** Qualifier of the CDK bootstrap stack in the target account and region. @default 'hnb659fds' */
   readonly bootstrapQualifier?: string;
+  /**
+   * Other regions every stage's stacks deploy to (its us-east-1 companion for CloudFront): the
+   * pipeline may assume the bootstrap roles there too. @default - none
+   */
+  readonly additionalRegions?: readonly string[];
 }
 
 /**
@@ -75,6 +80,7 @@ export class CiAccessStack extends Stack {
   /** Per stage name: assumed by the pull-request workflow for that stage's `cdk diff`; read-only. */
   public readonly diffRoles: Readonly<Record<string, iam.Role>>;
   private readonly qualifier: string;
+  private readonly additionalRegions: readonly string[];
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id, props);
@@ -84,6 +90,7 @@ export class CiAccessStack extends Stack {
     }
     if (props.stages.length === 0) throw new Error('CiAccessStack needs at least one stage');
     this.qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
+    this.additionalRegions = props.additionalRegions ?? [];
 
     this.oidcProvider = props.existingOidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidcProvider', props.existingOidcProviderArn)
@@ -159,7 +166,8 @@ export class CiAccessStack extends Stack {
         sid: 'AssumeCdkBootstrapRoles',
         // The CDK CLI may tag its role sessions; the bootstrap roles' trust policies allow both.
         actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: roles.map((role) => this.bootstrapRoleArn(role, region)),
+        resources: [region, ...this.additionalRegions.filter((other) => other !== region)]
+          .flatMap((each) => roles.map((role) => this.bootstrapRoleArn(role, each))),
       }),
     );
   }

@@ -27,6 +27,11 @@ export function stageDomainName(domainName: string, stage: { readonly name: stri
   return stages.at(-1)?.name === stage.name ? domainName : `${stage.name}.${domainName}`;
 }
 
+/** The app stack's companion in us-east-1 (CloudFront's web ACL and certificate), e.g. `my-stack-edge`. */
+export function edgeStackName(stackName: string): string {
+  return `${stackName}-edge`;
+}
+
 /** What the deploy pipeline touches in the app stack besides CloudFormation. */
 export interface DeploymentNames {
   /** The app's ECR repository, e.g. `my-stack/app` (lower-case, no repeated or trailing `-`: ECR's rules). */

@@ -1,19 +1,23 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { StageProfile } from './constructs/alarm-thresholds.js';
+import { recordCrossRegionReferenceHandlerSuppressions } from './constructs/cdk-handlers.js';
 import { ConnectionParameters, connectionEnvironment, type ConnectionSettings } from './constructs/connection-parameters.js';
 import { DatabaseEvents } from './constructs/database-events.js';
 import { DatabaseUsers } from './constructs/database-users.js';
 import { Database, PROXY_PORT } from './constructs/database.js';
-import { Network, SubnetGroup } from './constructs/network.js';
+import { DomainRecords } from './constructs/domain-records.js';
+import { FrontDoor } from './constructs/front-door.js';
+import { logsCapableKey } from './constructs/log-storage.js';
+import { Network } from './constructs/network.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { StackMonitoring } from './constructs/stack-monitoring.js';
-import { deploymentNames, parameterPrefix, stageDomainName } from './naming.js';
-import type { StackConfig, StageConfig } from './stack-config.js';
+import { EDGE_REGION, EdgeStack } from './edge-stack.js';
+import { deploymentNames, edgeStackName, parameterPrefix, stageDomainName } from './naming.js';
+import type { StackConfig, StageConfig, StageProfile } from './stack-config.js';
 
 export interface RdsIamStackProps extends StackProps {
   /** The typed project configuration (`src/stack-config.ts`): database, users, domain. */
@@ -21,7 +25,8 @@ export interface RdsIamStackProps extends StackProps {
   /** The stage this stack deploys (one of `config.stages`): its zones, names, sizes and protections. */
   readonly stage: StageConfig;
   /**
-   * How sensitive the alarms are (`constructs/alarm-thresholds.ts`).
+   * How sensitive the alarms are (`constructs/alarm-thresholds.ts`). Everything else a profile
+   * decides comes resolved in the stage's `settings`.
    * @default the stage's profile
    */
   readonly profile?: StageProfile;
@@ -33,6 +38,9 @@ export interface RdsIamStackProps extends StackProps {
    */
   readonly deletionProtection?: boolean;
 }
+
+/** Construct id of the stage's us-east-1 companion stack (`<stage>/Edge`, stack `<stack>-<stage>-edge`). */
+export const EDGE_STACK_ID = 'Edge';
 
 /** Connections each app task's pool may open (the app's DB_POOL_SIZE); the proxy's client-connection alarm counts on it. */
 const APP_POOL_SIZE = 10;
@@ -56,7 +64,7 @@ export class RdsIamStack extends Stack {
   public readonly databaseUsers: DatabaseUsers;
   /** SSM parameters and outputs with the connection settings. */
   public readonly connectionParameters: ConnectionParameters;
-  /** ECR repository, ECS Fargate service (task role = `appRole`) and the ALB in front of it. */
+  /** ECR repository, ECS Fargate service (task role = `appRole`) and the internal ALB in front of it. */
   public readonly service: Service;
   /** Where alarms and database events are sent; subscribe people, chat and pagers here. */
   public readonly notifications: NotificationTopic;
@@ -64,43 +72,30 @@ export class RdsIamStack extends Stack {
   public readonly monitoring: StackMonitoring;
   /** The database's RDS event subscription to the notification topic. */
   public readonly databaseEvents: DatabaseEvents;
+  /** The CloudFront distribution in front of the load balancer: the app's only public entry. */
+  public readonly frontDoor: FrontDoor;
+  /** The companion stack in us-east-1: web ACL, viewer certificate, CloudFront's log bucket. */
+  public readonly edge: EdgeStack;
 
   private readonly stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const { config, stage } = props;
     const { settings } = stage;
     this.stage = stage;
     const deletionProtection = settings.deletionProtection && props.deletionProtection !== false;
+    const domainName = config.domainName && stageDomainName(config.domainName, stage, config.stages);
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
     }
 
-    this.dataKey = new kms.Key(this, 'DataKey', {
-      description: `${id}: RDS storage, master secret, Performance Insights and log groups`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts log groups with the key itself, on behalf of log groups in this account.
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    this.dataKey = logsCapableKey(this, 'DataKey', `${id}: RDS storage, master secret, Performance Insights and log groups`);
 
     this.network = new Network(this, 'Network', {
       availabilityZones: stage.availabilityZones,
+      internetEgress: config.internetEgress,
       natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
     });
@@ -148,7 +143,6 @@ export class RdsIamStack extends Stack {
       prefix: parameterPrefix(stage.stackName),
       settings: connection,
     });
-    this.connectionParameters.grantRead(this.appRole);
 
     // Migrations need DDL: they run as a schema-owner user. If the app user is one, the service migrates
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
@@ -171,10 +165,12 @@ export class RdsIamStack extends Stack {
       migration,
       vpc: this.network.vpc,
       taskSubnets: this.network.appSubnets,
-      loadBalancerSubnets: { subnetGroupName: SubnetGroup.PUBLIC },
+      awsApis: this.network.awsApis,
+      internetEgress: config.internetEgress,
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
-      domainName: config.domainName && stageDomainName(config.domainName, stage, config.stages),
+      domainName,
+      hostedZone: config.hostedZone,
       desiredCount: settings.minTasks,
       maxCount: settings.maxTasks,
       deletionProtection,
@@ -194,7 +190,7 @@ export class RdsIamStack extends Stack {
     this.databaseEvents.node.addDependency(this.notifications.policy);
     this.monitoring = new StackMonitoring(this, 'Monitoring', {
       profile: props.profile ?? stage.profile,
-      name: config.stackName,
+      name: stage.stackName,
       topic: this.notifications.topic,
       database: this.database,
       service: this.service,
@@ -203,7 +199,34 @@ export class RdsIamStack extends Stack {
     });
     this.service.rollBackOnAlarms(this.monitoring.rollbackAlarms);
 
-    new CfnOutput(this, 'ServiceUrl', { value: this.service.url, description: 'URL of the app (ALB)' });
+    // CloudFront wants its certificate and web ACL from us-east-1: they live in a companion stack there.
+    // Built in the same scope (the stage), so it shares the stage's account; one per stage, like the app stack.
+    this.edge = new EdgeStack(scope, EDGE_STACK_ID, {
+      stackName: edgeStackName(stage.stackName),
+      env: { account: props.env?.account, region: EDGE_REGION },
+      appStackName: stage.stackName,
+      webApplicationFirewall: settings.webApplicationFirewall,
+      domainName,
+      hostedZone: config.hostedZone,
+      description: `${config.projectName} (${stage.name}): CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
+    });
+    this.frontDoor = new FrontDoor(this, 'FrontDoor', {
+      loadBalancer: this.service.loadBalancer,
+      domainName,
+      viewerCertificate: this.edge.certificate,
+      webAclArn: this.edge.webFirewall?.webAclArn,
+      accessLogBucket: this.edge.accessLogBucket,
+    });
+    if (domainName) {
+      new DomainRecords(this, 'DomainRecords', { domainName, distribution: this.frontDoor.distribution, hostedZone: config.hostedZone });
+    }
+    recordCrossRegionReferenceHandlerSuppressions(this);
+
+    new CfnOutput(this, 'ServiceUrl', { value: this.frontDoor.url, description: 'URL of the app (CloudFront)' });
+    new CfnOutput(this, 'FrontDoorDomainName', {
+      value: this.frontDoor.distribution.distributionDomainName,
+      description: 'DNS name of the CloudFront distribution: the target of the domain name\'s record',
+    });
     new CfnOutput(this, 'EcrRepositoryUri', {
       value: this.service.repository.repositoryUri,
       description: 'Push app images here (immutable tags), then deploy with --parameters ImageTag=<tag>',

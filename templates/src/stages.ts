@@ -1,5 +1,6 @@
 import { type App, Stage } from 'aws-cdk-lib';
 import { CiAccessStack, type ImmutableGithubSubject } from './ci-access-stack.js';
+import { EDGE_REGION } from './edge-stack.js';
 import { ciAccessStackName, deploymentNames } from './naming.js';
 import { RdsIamStack } from './rds-iam-stack.js';
 import type { StackConfig, StageConfig } from './stack-config.js';
@@ -79,6 +80,7 @@ export function addStages(app: App, config: StackConfig, options: StagesOptions 
           appStackName: stage.stackName,
           deployment: deploymentNames(stage.stackName),
         })),
+        additionalRegions: [EDGE_REGION],
         existingOidcProviderArn: providerIn(group.account, options.existingOidcProviderArns ?? [], config.stages),
         immutableSubject: options.immutableSubject,
         env: { account: group.account ?? options.defaultAccount, region: first.region },

@@ -2,6 +2,7 @@ import { displayValue } from '../../src/answers/display-value.js';
 import {
   AnswersError,
   checkAnswer,
+  defaultHostedZoneName,
   missingAnswers,
   parseAnswer,
   parseAnswers,
@@ -48,6 +49,8 @@ describe('defaults', () => {
         { name: 'app_migrator', access: 'schema-owner' },
       ],
       appUser: 'app',
+      // VPC endpoints only: no internet route, no NAT gateway to pay for.
+      internetEgress: false,
       natGateways: 'per-az',
       multiAz: true,
       proxyAuth: 'end-to-end-iam',
@@ -275,6 +278,40 @@ describe('optional answers', () => {
   });
 });
 
+describe('hosted zone', () => {
+  const domain = { domainName: 'app.example.com' };
+
+  test('a zone id with the domain; the name is left to its default (the domain\'s parent)', () => {
+    const answers = parseAnswers(valid({ ...domain, hostedZone: 'Z0123456789ABCDEFGHIJ' }));
+    expect(answers.hostedZone).toBe('Z0123456789ABCDEFGHIJ');
+    expect(answers).not.toHaveProperty('hostedZoneName');
+    expect(defaultHostedZoneName('app.example.com')).toBe('example.com');
+    expect(defaultHostedZoneName('a.b.example.co.uk')).toBe('b.example.co.uk');
+    // A two-label domain is its own zone (its parent would be a top-level domain).
+    expect(defaultHostedZoneName('example.com')).toBe('example.com');
+  });
+
+  test.each(['app.example.com', 'example.com'])('the zone name may be given: %s for app.example.com', (hostedZoneName) => {
+    expect(parseAnswers(valid({ ...domain, hostedZone: 'Z0123', hostedZoneName })).hostedZoneName).toBe(hostedZoneName);
+  });
+
+  test.each(['z0123', '0123ABC', 'Z01-23', 'Z', `Z${'A'.repeat(33)}`])('rejects zone id %j', (hostedZone) =>
+    expectRejected('hostedZone', hostedZone, /Route 53 hosted zone id/, domain),
+  );
+
+  test('rejects a zone without a domain, a zone name without a zone, and a zone the domain is not in', () => {
+    expectRejected('hostedZone', 'Z0123', /needs a domain name \(--domain\)/);
+    expectRejected('hostedZoneName', 'example.com', /needs the hosted zone id \(--hosted-zone\)/, domain);
+    expectRejected('hostedZoneName', 'other.com', /must be the zone the domain name app\.example\.com is in/, { ...domain, hostedZone: 'Z0123' });
+    expectRejected('hostedZoneName', 'ample.com', /must be the zone/, { ...domain, hostedZone: 'Z0123' });
+  });
+
+  test('internet egress is a yes/no answer', () => {
+    expect(parseAnswers(valid({ internetEgress: 'yes' })).internetEgress).toBe(true);
+    expectRejected('internetEgress', 'sometimes', /true or false/);
+  });
+});
+
 describe('reporting', () => {
   test('every problem is reported at once, naming field, value and rule', () => {
     const error = (() => {
@@ -303,7 +340,7 @@ describe('reporting', () => {
       'az-count',
       'db-name',
       'user',
-      'nat-gateways',
+      // Internet egress is optional (off); NAT gateways are asked for only with it.
       'multi-az',
       'proxy-auth',
     ]);

@@ -53,14 +53,15 @@ describe('stages', () => {
     expect(STAGE_PROFILE_SETTINGS.development).toMatchObject({ natGateways: 'single', multiAz: false, minTasks: 1, deletionProtection: false });
     expect(STAGE_PROFILE_SETTINGS.production).toMatchObject({ natGateways: 'per-az', multiAz: true, deletionProtection: true });
     expect(STAGE_PROFILE_SETTINGS.production.minTasks).toBeGreaterThanOrEqual(2);
+    expect([STAGE_PROFILE_SETTINGS.production.webApplicationFirewall, STAGE_PROFILE_SETTINGS.development.webApplicationFirewall]).toEqual([true, false]);
     expect(STAGE_PROFILE_SETTINGS.development.backupRetentionDays).toBeLessThan(STAGE_PROFILE_SETTINGS.production.backupRetentionDays);
   });
 
   test('each setting can be overridden per stage (.projenrc.ts), also from text', () => {
     const [dev] = stagesOf(answers({
-      stages: [{ name: 'dev', instanceClass: 'db.r7g.xlarge', multiAz: 'yes', natGateways: 'per-az', minTasks: '2', maxTasks: 4, deletionProtection: true, backupRetentionDays: 7 }, 'prod'],
+      stages: [{ name: 'dev', instanceClass: 'db.r7g.xlarge', multiAz: 'yes', natGateways: 'per-az', webApplicationFirewall: 'yes', minTasks: '2', maxTasks: 4, deletionProtection: true, backupRetentionDays: 7 }, 'prod'],
     }));
-    expect(dev!.settings).toEqual({ instanceClass: 'db.r7g.xlarge', multiAz: true, natGateways: 'per-az', minTasks: 2, maxTasks: 4, deletionProtection: true, backupRetentionDays: 7 });
+    expect(dev!.settings).toEqual({ instanceClass: 'db.r7g.xlarge', multiAz: true, natGateways: 'per-az', webApplicationFirewall: true, minTasks: 2, maxTasks: 4, deletionProtection: true, backupRetentionDays: 7 });
   });
 
   test('answers from before stages (no stages key) stay valid and get the default chain', () => {

@@ -12,9 +12,9 @@ import { renderProjenrc } from '../../src/project/index.js';
 import { run } from '../support/commands.js';
 
 /**
- * The whole path a team takes, offline from AWS: scaffold, install (this package from a local
- * tarball, since it is not published from here), build = projen synth + compile + the generated
- * tests + cdk synth with cdk-nag.
+ * The whole path a team takes, offline from AWS: scaffold with install (this package from a local
+ * tarball, since it is not published from here) and first commit, then the build CI runs = projen
+ * synth + compile + the generated tests + cdk synth with cdk-nag.
  */
 const work = mkdtempSync(join(tmpdir(), 'rds-iam-stack-e2e-'));
 const project = join(work, 'orders-db');
@@ -58,24 +58,19 @@ beforeAll(() => {
       '--stage',
       'prod:222222222222:eu-central-1',
       '--yes',
-      '--skip-install',
       '--package-source',
       `file:${tarball}`,
     ],
     { cwd: work, env },
   );
-  run('npm', ['install', '--no-audit', '--no-fund'], { cwd: project, env });
-  // As the generator does after its own install: projen pins the resolved versions, then commit.
-  run('npx', ['projen'], { cwd: project, env: { ...env, CI: 'false' } });
-  // A developer's first test run writes the template snapshot, which is then committed.
-  run('npx', ['projen', 'test'], { cwd: project, env: { ...env, CI: 'false' } });
-  run('git', ['add', '--all'], { cwd: project, env });
-  run('git', ['commit', '--quiet', '-m', 'Install'], { cwd: project, env });
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
 
-test('the generated project builds: projen, compile, its tests, cdk synth with cdk-nag', () => {
+test('the first commit passes the generated CI: right after the scaffold, `projen build` with CI=true (projen, compile, its tests, cdk synth with cdk-nag)', () => {
+  // The scaffold installed, wrote the template snapshot and committed; CI refuses a missing snapshot.
+  expect(run('git', ['ls-files', 'test/infra/__snapshots__'], { cwd: project, env })).toContain('template-snapshot.test.ts.snap');
+  expect(run('git', ['status', '--porcelain'], { cwd: project, env })).toBe('');
   run('npx', ['projen', 'build'], { cwd: project, env });
   // One Stage per stage, and with --github-repo one CI-access stack per account.
   expect(templateFiles(join(project, 'cdk.out')).sort()).toEqual([
@@ -120,7 +115,10 @@ test('CI refuses a template that no longer matches the reviewed snapshot', () =>
   try {
     writeFileSync(snapshotFile, reviewed.replace('"DeletionProtection": true', '"DeletionProtection": false'));
     expect(() =>
-      run('npx', ['jest', 'test/infra/template-snapshot.test.ts'], { cwd: project, env: { ...env, NODE_OPTIONS: '--experimental-vm-modules' } }),
+      run('npx', ['jest', 'test/infra/template-snapshot.test.ts'], {
+        cwd: project,
+        env: { ...env, NODE_OPTIONS: '--experimental-vm-modules', SHARED_SYNTHESES: 'off' },
+      }),
     ).toThrow(/Snapshot .* mismatched|1 snapshot failed/);
   } finally {
     writeFileSync(snapshotFile, reviewed);
@@ -193,6 +191,10 @@ const TEMPLATE_MATRIX = {
     natGateways: 'single',
     multiAz: false,
     alarmEmail: 'oncall@example.com',
+    // The front door with its own name and zone (HTTPS to the load balancer, alias records), and NAT.
+    domainName: 'orders.example.com',
+    hostedZone: 'Z0123456789ABCDEFGHIJ',
+    internetEgress: true,
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
   'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },

@@ -18,6 +18,9 @@ const FULL_FLAGS = {
   domain: 'orders.example.com',
   alarmEmail: 'oncall@example.com',
   stage: ['dev', 'prod:222222222222:eu-central-1'],
+  hostedZone: 'Z0123456789ABCDEFGHIJ',
+  hostedZoneName: 'orders.example.com',
+  internetEgress: true,
 };
 
 const storedAnswers = (dir: string) => JSON.parse(readText(dir, '.yo-rc.json'))['create-rds-iam-stack'].answers;
@@ -37,6 +40,7 @@ describe('flags', () => {
         { name: 'migrator', access: 'schema-owner' },
       ],
       appUser: 'orders_app',
+      internetEgress: true,
       natGateways: 'single',
       multiAz: false,
       proxyAuth: 'iam-with-master-secret',
@@ -47,6 +51,8 @@ describe('flags', () => {
         { name: 'prod', account: '222222222222', region: 'eu-central-1', profile: 'production' },
       ],
       alarmEmail: 'oncall@example.com',
+      hostedZone: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'orders.example.com',
     });
     const config = readText(result.cwd, 'src/stack-config.ts');
     expect(config).toContain("alarmEmail: 'oncall@example.com'");
@@ -62,6 +68,9 @@ describe('flags', () => {
     expect(readme).toContain('gh variable set AWS_DEPLOY_ROLE_ARN_PROD --body "$(output orders-db-ci-access-prod DeployRoleArnProd)"');
     expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c',\n  ]");
     expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
+    expect(config).toContain("hostedZone: {\n    id: 'Z0123456789ABCDEFGHIJ',\n    name: 'orders.example.com',\n  }");
+    expect(config).toContain('internetEgress: true');
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("hostedZone: 'Z0123456789ABCDEFGHIJ',");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
   });
 

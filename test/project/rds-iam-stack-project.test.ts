@@ -64,6 +64,18 @@ describe('RdsIamStackProject', () => {
     expect(tasks['test:update']).toBeDefined();
   });
 
+  test('jest shares syntheses through the owned global setup and teardown', () => {
+    const jest = defaults['package.json'].jest;
+    expect(jest.globalSetup).toBe('<rootDir>/test/support/global-setup.ts');
+    expect(jest.globalTeardown).toBe('<rootDir>/test/support/global-teardown.ts');
+  });
+
+  test('test:snapshot writes only the template snapshot, even where CI is set, without sharing syntheses', () => {
+    const task = defaults['.projen/tasks.json'].tasks['test:snapshot'];
+    expect(task.env).toEqual({ NODE_OPTIONS: '--experimental-vm-modules', SHARED_SYNTHESES: 'off' });
+    expect(task.steps).toEqual([{ exec: 'jest --ci=false --coverage=false test/infra/template-snapshot.test.ts' }]);
+  });
+
   test('validates its options with the answers model', () => {
     const answers = parseAnswers(withDefaults({ name: 'orders-db' }));
     expect(() => new RdsIamStackProject({ ...answers, databaseName: 'select', outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(

@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
+import { refreshBaseImageDigestsStep } from '../../src/project/base-image-pins.js';
 import { DELETION_PROTECTION_OFF, DIFF_COMMENT_MARKER, PINNED_ACTIONS } from '../../src/project/pipeline-workflows.js';
 import { imageRepositoryOf } from '../../src/project/stack-name.js';
 import { newProject } from '../support/project.js';
-import type { Workflow } from '../support/workflow.js';
+import type { Job, Workflow } from '../support/workflow.js';
 
 /** The workflows of a project with a GitHub repository, by file name. */
 function workflows(overrides: Record<string, unknown> = {}, packageManager?: javascript.NodePackageManager): Record<string, string> {
@@ -104,7 +109,7 @@ describe('generated workflows', () => {
     const create = index(/describe-stacks --stack-name "\$STACK"/);
     const push = index(/skopeo copy --quiet --preserve-digests/);
     const migrate = index(/MigrationImageTag=\$\{GITHUB_SHA\}" --outputs-file migration-outputs\.json/);
-    const roll = index(/"ImageTag=\$\{GITHUB_SHA\}"/);
+    const roll = index(/"\$\{STACK\}:ImageTag=\$\{GITHUB_SHA\}"/);
     expect([create, push, migrate, roll].every((i) => i >= 0)).toBe(true);
     expect(create).toBeLessThan(push);
     expect(push).toBeLessThan(migrate);
@@ -175,6 +180,44 @@ describe('generated workflows', () => {
     const upgrade = parsed['upgrade.yml']!;
     expect(upgrade.on).toHaveProperty('schedule');
     expect(allSteps.some(({ file, step }) => file === 'upgrade.yml' && step.uses?.startsWith('peter-evans/create-pull-request@'))).toBe(true);
+  });
+
+  test('upgrades: the base image digests of app/Dockerfile move to what their tags point at, before the patch is made', () => {
+    const steps = parsed['upgrade.yml']!.jobs.upgrade!.steps;
+    const refresh = steps.findIndex((s) => s.name === 'Refresh base image digests');
+    const patch = steps.findIndex((s) => (s.run ?? '').includes('repo.patch'));
+    expect(refresh).toBeGreaterThan(0);
+    expect(refresh).toBeLessThan(patch);
+    expect(steps[refresh]!.uses).toBeUndefined();
+  });
+
+  test('the digest refresh rewrites every pinned FROM line and nothing else (real bash, sed and jq; docker stubbed)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digest-refresh-'));
+    try {
+      const old = `sha256:${'a'.repeat(64)}`;
+      const fresh = `sha256:${'b'.repeat(64)}`;
+      const dockerfile = join(dir, 'Dockerfile');
+      writeFileSync(dockerfile, [
+        `FROM node:24-bookworm-slim@${old} AS build`,
+        'RUN echo node:24-bookworm-slim@' + old,
+        `FROM node:24-bookworm-slim@${old} AS runtime`,
+        'FROM busybox:1 AS unpinned',
+        '',
+      ].join('\n'));
+      // `docker buildx imagetools inspect IMAGE --format '{{json .Manifest}}'` as the runners answer it.
+      writeFileSync(join(dir, 'docker'), `#!/bin/sh\nprintf '{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"${fresh}"}'\n`, { mode: 0o755 });
+      const step = refreshBaseImageDigestsStep();
+      execFileSync('bash', ['-c', step.run!], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, DOCKERFILE: dockerfile } });
+      expect(readFileSync(dockerfile, 'utf8').split('\n')).toEqual([
+        `FROM node:24-bookworm-slim@${fresh} AS build`,
+        'RUN echo node:24-bookworm-slim@' + old,
+        `FROM node:24-bookworm-slim@${fresh} AS runtime`,
+        'FROM busybox:1 AS unpinned',
+        '',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the image repository name follows ECR rules: lower-case, no repeated or trailing separator', () => {

@@ -173,7 +173,7 @@ function deployJob(kit: StepKit, stage: ResolvedStage, needs: string[]): github.
           '  exit 0',
           'fi',
           `npx cdk deploy --app cdk.out "\${STAGE}/${APP_STACK_ID}" --require-approval never --no-color \\`,
-          `  --parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
+          `  --parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}" --outputs-file migration-outputs.json`,
           'input="$(jq -r --arg stack "$STACK" \'.[$stack].MigrationRunTaskInput\' migration-outputs.json)"',
           'task="$(aws ecs run-task --cli-input-json "$input" --started-by "deploy-${GITHUB_SHA:0:7}" \\',
           '  --query "tasks[0].taskArn" --output text)"',
@@ -194,9 +194,10 @@ function deployJob(kit: StepKit, stage: ResolvedStage, needs: string[]): github.
         name: 'cdk deploy (rolls the service)',
         run: [
           FIND_STAGE_TEMPLATE,
-          `parameters=(--parameters "${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+          // Scoped to the app stack: cdk deploy also deploys its us-east-1 companion, which has no such parameters.
+          `parameters=(--parameters "\${STACK}:${IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
           `if jq -e '.Parameters.${MIGRATION_IMAGE_TAG_PARAMETER}' "$template" > /dev/null; then`,
-          `  parameters+=(--parameters "${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
+          `  parameters+=(--parameters "\${STACK}:${MIGRATION_IMAGE_TAG_PARAMETER}=\${GITHUB_SHA}")`,
           'fi',
           `npx cdk deploy --app cdk.out "\${STAGE}/${APP_STACK_ID}" --require-approval never --no-color "\${parameters[@]}" \\`,
           '  --outputs-file cdk-outputs.json',

@@ -1,5 +1,6 @@
 import type { github } from 'projen';
 import type { StepKit } from './kit.js';
+import { refreshBaseImageDigestsStep } from '../base-image-pins.js';
 
 /**
  * projen's upgrade workflow: checkouts without a kept token, its package-manager set-up replaced
@@ -21,6 +22,8 @@ export function hardenUpgradeWorkflow(gh: github.GitHub, kit: StepKit): void {
       // create-pull-request pushes with its own token input; neither checkout needs to keep one.
       if (step.id === 'checkout') return [{ ...step, with: { ...step.with, 'persist-credentials': false } }];
       if (step.id === 'setup_pnpm' || step.id === 'setup_bun') return kit.packageManagerSetup().map((setup) => ({ ...setup, id: step.id }));
+      // The base image moves with the dependencies, in the same pull request.
+      if (step.id === 'create_patch') return [refreshBaseImageDigestsStep(), { ...step, run: runs[step.id] }];
       if (step.id && runs[step.id]) return [{ ...step, run: runs[step.id] }];
       return [step];
     });

@@ -1,11 +1,4 @@
-/**
- * How sensitive a stage's alarms are. `production` pages early; `development` tolerates more
- * (smaller instances, load tests, deliberate failures) so that its alarms still mean something.
- */
-export type StageProfile = 'development' | 'production';
-
-/** The profile of a stack that does not say: the one stack of a project without stages. */
-export const DEFAULT_STAGE_PROFILE: StageProfile = 'production';
+import type { StageProfile } from '../stack-config.js';
 
 /** Every alarm threshold of a stage. Percentages are 0-100. */
 export interface AlarmThresholds {

@@ -1,5 +1,5 @@
 import { CfnOutput } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 
@@ -36,8 +36,8 @@ export interface ConnectionParametersProps {
 }
 
 /**
- * Publishes the connection settings as SSM String parameters (read by the app at start-up) and as
- * stack outputs (read by people and CI). Deliberately no password, secret ARN or token anywhere.
+ * Publishes the connection settings as SSM String parameters (for tools and other stacks; the app
+ * gets the same values as environment variables) and as stack outputs (read by people and CI). Deliberately no password, secret ARN or token anywhere.
  */
 export class ConnectionParameters extends Construct {
   /** The parameters by setting name. */
@@ -68,10 +68,16 @@ export class ConnectionParameters extends Construct {
     this.parameters = parameters;
   }
 
-  /** Lets `grantee` read all connection parameters. */
-  public grantRead(grantee: iam.IGrantable): void {
-    for (const parameter of Object.values(this.parameters)) {
-      parameter.grantRead(grantee);
-    }
+  /**
+   * Lets `grantee` read exactly these parameters. (StringParameter.grantRead also grants
+   * ssm:DescribeParameters on the parameter ARNs, which never applies: that action has no
+   * resource-level permissions. Nothing here needs it.)
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory'],
+      resourceArns: Object.values(this.parameters).map((parameter) => parameter.parameterArn),
+    });
   }
 }

@@ -1,15 +1,17 @@
-import { CfnResource, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { NatGatewayMode } from '../stack-config.js';
+import { AwsApiEndpoints } from './aws-api-endpoints.js';
+import { cdkProviderHandler, recordCdkHandlerSuppressions } from './cdk-handlers.js';
 
 /** Subnet group names, also used in the subnets' `aws-cdk:subnet-name` tags. */
 export const SubnetGroup = {
-  /** Internet-facing load balancers and the NAT gateways. */
+  /** The NAT gateways (with internet egress); their internet gateway also carries CloudFront's VPC origin. */
   PUBLIC: 'public',
-  /** The app's compute: outbound internet through the NAT gateways. */
+  /** The app's compute and its internal load balancer: AWS APIs through VPC endpoints, the internet only with internetEgress. */
   APP: 'app',
   /** Database, RDS Proxy and the database-user bootstrap Lambda: no route to the internet. */
   DATA: 'data',
@@ -23,8 +25,14 @@ export interface NetworkProps {
    */
   readonly availabilityZones: readonly string[];
   /**
-   * `per-az` puts a NAT gateway in every AZ, so losing one AZ does not cut the others off the
-   * internet; `single` saves cost at the price of that cross-AZ dependency.
+   * Give the app subnets a route to the internet through NAT gateways. Without it they are isolated:
+   * the tasks reach AWS through the VPC endpoints only, and no NAT gateway is paid for.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
+  /**
+   * With `internetEgress`: `per-az` puts a NAT gateway in every AZ, so losing one AZ does not cut
+   * the others off the internet; `single` saves cost at the price of that cross-AZ dependency.
    * @default 'per-az'
    */
   readonly natGateways?: NatGatewayMode;
@@ -46,14 +54,15 @@ export interface NetworkProps {
 }
 
 /**
- * The VPC: public, app (private with egress) and data (isolated) subnets in every configured AZ,
- * NAT gateways, VPC flow logs, an S3 gateway endpoint and the interface endpoints that components
- * in the isolated subnets need (Secrets Manager for the database-user bootstrap Lambda).
+ * The VPC: public, app and data (isolated) subnets in every configured AZ, VPC flow logs, an S3
+ * gateway endpoint and the interface endpoints the components call: ECR and CloudWatch Logs for the
+ * app tasks (`awsApis`), Secrets Manager for the database-user bootstrap Lambda. NAT gateways (and
+ * a route to the internet from the app subnets) only with `internetEgress`.
  */
 export class Network extends Construct {
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
-  /** Where the app's compute runs (private subnets with a NAT route). */
+  /** Where the app's compute and its internal load balancer run (private; a NAT route only with internetEgress). */
   public readonly appSubnets: ec2.SubnetSelection = { subnetGroupName: SubnetGroup.APP };
   /** Where the database, RDS Proxy and the bootstrap Lambda run (isolated subnets). */
   public readonly dataSubnets: ec2.SubnetSelection = { subnetGroupName: SubnetGroup.DATA };
@@ -61,6 +70,10 @@ export class Network extends Construct {
   public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
   /** Log group that receives the VPC flow logs. */
   public readonly flowLogGroup: logs.LogGroup;
+  /** The endpoints of the AWS APIs the app tasks use (ECR, CloudWatch Logs, S3); admit callers with `allowFrom`. */
+  public readonly awsApis: AwsApiEndpoints;
+  /** Whether the app subnets route to the internet (through NAT gateways). */
+  public readonly internetEgress: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -73,17 +86,24 @@ export class Network extends Construct {
       throw new Error(`Availability Zones must be unique, got ${azs.join(', ')}`);
     }
     const natMode = props.natGateways ?? 'per-az';
+    this.internetEgress = props.internetEgress ?? false;
+    const natGateways = !this.internetEgress ? 0 : natMode === 'single' ? 1 : azs.length;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
       availabilityZones: azs,
-      natGateways: natMode === 'single' ? 1 : azs.length,
+      natGateways,
       // Lock down the default security group (Security Hub EC2.2); nothing here uses it.
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
-        // No public IPs on launch: only NAT gateways (Elastic IPs) and load balancers live here.
+        // No public IPs on launch: only NAT gateways (Elastic IPs) live here. The internet gateway these
+        // subnets bring is also what CloudFront's VPC origin needs to reach the internal load balancer.
         { name: SubnetGroup.PUBLIC, subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: SubnetGroup.APP, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        {
+          name: SubnetGroup.APP,
+          subnetType: this.internetEgress ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+          cidrMask: 20,
+        },
         { name: SubnetGroup.DATA, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
       // S3 through the gateway endpoint (free) from every subnet, including the isolated ones.
@@ -128,6 +148,12 @@ export class Network extends Construct {
       securityGroups: [endpointSecurityGroup],
       open: false,
     });
+    this.awsApis = new AwsApiEndpoints(this, 'AwsApis', {
+      vpc: this.vpc,
+      subnets: this.appSubnets,
+      securityGroup: endpointSecurityGroup,
+      encryptionKey: props.encryptionKey,
+    });
   }
 
   /** Admits `peer` (e.g. the bootstrap Lambda) to the Secrets Manager endpoint on HTTPS. */
@@ -138,19 +164,9 @@ export class Network extends Construct {
 
 /**
  * The VPC's `restrictDefaultSecurityGroup` runs a CDK-provided singleton Lambda once per deployment
- * (it revokes the default security group's rules). Record why its checkov findings do not apply.
+ * (it revokes the default security group's rules).
  */
 function skipCheckovOnRestrictDefaultSgHandler(scope: Construct): void {
-  const provider = Stack.of(scope).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  const handler = provider?.node.tryFindChild('Handler');
-  if (!(handler instanceof CfnResource)) return;
-  handler.addMetadata('checkov', {
-    skip: [
-      { id: 'CKV_AWS_115', comment: 'CDK custom-resource handler, invoked only by CloudFormation during deployments; no concurrency to cap' },
-      { id: 'CKV_AWS_116', comment: 'CDK custom-resource handler: CloudFormation is the caller and reports failures; a DLQ would receive nothing' },
-      { id: 'CKV_AWS_117', comment: 'CDK custom-resource handler only calls the EC2 API to revoke default-SG rules; it needs no VPC access' },
-    ],
-  });
-  // CDK renders both a GetAtt and an explicit DependsOn on the handler's role; harmless redundancy.
-  handler.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  const handler = cdkProviderHandler(Stack.of(scope), 'Custom::VpcRestrictDefaultSGCustomResourceProvider');
+  if (handler) recordCdkHandlerSuppressions(handler, 'revokes the default security group rules');
 }

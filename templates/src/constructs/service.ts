@@ -12,6 +12,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import type { DeploymentNames } from '../naming.js';
+import type { HostedZoneConfig } from '../stack-config.js';
+import type { AwsApiEndpoints } from './aws-api-endpoints.js';
+import { importHostedZone } from './domain-records.js';
+import { accessLogBucket } from './log-storage.js';
 
 /** Port the container listens on (app/: PORT). */
 const CONTAINER_PORT = 8080;
@@ -46,10 +50,15 @@ export interface ServiceProps {
   readonly names: DeploymentNames;
   /** VPC of the service. */
   readonly vpc: ec2.IVpc;
-  /** Private subnets (egress through NAT) for the tasks, one per AZ. */
+  /** Private subnets for the tasks and the internal load balancer, one per AZ. */
   readonly taskSubnets: ec2.SubnetSelection;
-  /** Public subnets for the internet-facing load balancer. */
-  readonly loadBalancerSubnets: ec2.SubnetSelection;
+  /** The VPC endpoints of ECR, CloudWatch Logs and S3: the tasks are admitted to them. */
+  readonly awsApis: AwsApiEndpoints;
+  /**
+   * Let the tasks call any internet address on HTTPS (the subnets must route through NAT).
+   * @default false: AWS APIs through the VPC endpoints and RDS Proxy only
+   */
+  readonly internetEgress?: boolean;
   /** Role the tasks assume: the stack's app role with the exact `rds-db:connect` grant. */
   readonly taskRole: iam.IRole;
   /** Non-secret settings passed to the container as environment variables (never a password). */
@@ -57,11 +66,13 @@ export interface ServiceProps {
   /** Customer-managed key for the container log group (its policy must admit CloudWatch Logs). */
   readonly encryptionKey: kms.IKey;
   /**
-   * DNS name served over HTTPS: an ACM certificate (DNS validation) is created for it, HTTP redirects
-   * to HTTPS. Without it the load balancer serves plain HTTP (for a first deployment or a private
-   * test environment only).
+   * The app's own DNS name. The internal load balancer then listens on HTTPS only, with a regional
+   * ACM certificate for it, so the front door's hop to it is encrypted and verified. Without it the
+   * load balancer listens on HTTP, reachable only from inside the VPC (no public address).
    */
   readonly domainName?: string;
+  /** Hosted zone of `domainName`: the certificate is DNS-validated through it automatically. */
+  readonly hostedZone?: HostedZoneConfig;
   /**
    * A one-off task definition that runs the schema migrations (`node dist/migrate.js`) as a
    * schema-owner database user with its own role. Run it before rolling out an image that needs
@@ -106,7 +117,8 @@ export interface ServiceProps {
 
 /**
  * The app's compute: an ECR repository, an ECS cluster with Fargate tasks in the private subnets
- * across the AZs, and an internet-facing ALB with access logs.
+ * across the AZs, and an internal ALB with access logs (the front door, CloudFront, reaches it
+ * through a VPC origin; it has no public address).
  *
  * The image tag is the CloudFormation parameter `ImageTag`. Until it is set (first deployment: the
  * repository exists only after this stack does), the service runs 0 tasks. CI pushes an image,
@@ -132,16 +144,15 @@ export class Service extends Construct {
   public readonly migrationTaskDefinition?: ecs.FargateTaskDefinition;
   /** Security group of the service's tasks (the migration task runs in it too). */
   public readonly taskSecurityGroup: ec2.SecurityGroup;
-  /** Set when `domainName` is. */
+  /** The load balancer's regional certificate; set when `domainName` is. */
   public readonly certificate?: acm.Certificate;
-  /** `https://<domainName>` or `http://<ALB DNS name>`. */
-  public readonly url: string;
+  /** The listener the front door forwards to (HTTPS with a domain name, else HTTP). */
+  public readonly listener: elbv2.ApplicationListener;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
     const desiredCount = props.desiredCount ?? 2;
     const maxCount = props.maxCount ?? 6;
-    const deletionProtection = props.deletionProtection ?? true;
     if (desiredCount < 1) throw new Error(`desiredCount must be at least 1, got ${desiredCount}`);
     if (maxCount < desiredCount) throw new Error(`maxCount (${maxCount}) must be at least desiredCount (${desiredCount})`);
     this.maxTaskCount = maxCount;
@@ -257,10 +268,13 @@ export class Service extends Construct {
 
     const taskSecurityGroup = (this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
-      description: 'App tasks: HTTP from the load balancer; HTTPS out (ECR, CloudWatch Logs via NAT), MySQL to RDS Proxy',
+      description: 'App tasks: HTTP from the load balancer; HTTPS to the VPC endpoints (ECR, CloudWatch Logs, S3), MySQL to RDS Proxy',
       allowAllOutbound: false,
     }));
-    taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (ECR, CloudWatch Logs)');
+    props.awsApis.allowFrom(taskSecurityGroup, 'App tasks');
+    if (props.internetEgress) {
+      taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to external services (internetEgress)');
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -276,48 +290,15 @@ export class Service extends Construct {
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
     });
 
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
-      // ALB access logs support SSE-S3 only (no customer-managed KMS key).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    // ALB access logs support SSE-S3 only (no customer-managed KMS key).
+    this.accessLogBucket = accessLogBucket(this, 'AccessLogBucket', {
+      source: 'ALB',
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: false,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const logBucketReason =
-      'This bucket only receives ALB access logs. Logging its own access to another bucket, versioning, ' +
-      'event notifications and a customer-managed KMS key (unsupported by ALB log delivery) add nothing here.';
-    Validations.of(this.accessLogBucket).acknowledge({ id: 'AwsSolutions-S1', reason: logBucketReason });
-    (this.accessLogBucket.node.defaultChild as s3.CfnBucket).addMetadata('checkov', {
-      skip: ['CKV_AWS_18', 'CKV_AWS_21', 'CKV2_AWS_62', 'CKV_AWS_145'].map((checkId) => ({ id: checkId, comment: logBucketReason })),
+      retention: props.accessLogRetention,
     });
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      vpcSubnets: props.loadBalancerSubnets,
-      internetFacing: true,
-      dropInvalidHeaderFields: true,
-      deletionProtection,
-      idleTimeout: Duration.seconds(60),
-    });
-    Validations.of(this.loadBalancer.connections.securityGroups[0]!).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'Internet-facing load balancer of a public web service: admits the world on its listener ports (80/443) only; the tasks admit only this load balancer.',
-    });
-    (this.loadBalancer.connections.securityGroups[0]!.node.defaultChild as ec2.CfnSecurityGroup).addMetadata('checkov', {
-      skip: [{ id: 'CKV_AWS_260', comment: 'Public load balancer: port 80 only redirects to HTTPS, or serves HTTP when no domainName is configured (see the listener).' }],
-    });
+    this.loadBalancer = this.internalLoadBalancer(props);
     this.enableAccessLogs(ACCESS_LOG_PREFIX);
-    const cfnLoadBalancer = this.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
-    cfnLoadBalancer.addMetadata('checkov', {
-      skip: [
-        { id: 'CKV2_AWS_28', comment: 'A WAF web ACL is an account-level choice (rules, cost); associate one with this ALB if the service needs it.' },
-        ...(deletionProtection ? [] : [{ id: 'CKV_AWS_150', comment: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection).' }]),
-      ],
-    });
-
     const targets = {
       port: CONTAINER_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -325,45 +306,82 @@ export class Service extends Construct {
       healthCheck: { path: '/healthz', interval: Duration.seconds(15), healthyThresholdCount: 2, unhealthyThresholdCount: 3, timeout: Duration.seconds(5) },
       deregistrationDelay: Duration.seconds(30),
     };
-
-    if (props.domainName) {
-      this.certificate = new acm.Certificate(this, 'Certificate', {
-        domainName: props.domainName,
-        // The deployment waits until the validation CNAME (shown in the ACM console / stack events) exists in DNS.
-        validation: acm.CertificateValidation.fromDns(),
-      });
-      const https = this.loadBalancer.addListener('Https', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [this.certificate],
-        sslPolicy: elbv2.SslPolicy.TLS13_RES,
-        open: true,
-      });
-      this.targetGroup = https.addTargets('App', targets);
-      this.loadBalancer.addRedirect({
-        sourcePort: 80,
-        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-        targetPort: 443,
-        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-      });
-      this.url = `https://${props.domainName}`;
-    } else {
-      const http = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: true });
-      this.targetGroup = http.addTargets('App', targets);
-      const reason =
-        'No domainName is configured, so there is no certificate to serve HTTPS with: plain HTTP on the ALB. ' +
-        'Set domainName in .projenrc.ts for HTTPS (TLS 1.3 policy) with an HTTP-to-HTTPS redirect.';
-      (http.node.defaultChild as elbv2.CfnListener).addMetadata('checkov', {
-        skip: [{ id: 'CKV_AWS_2', comment: reason }, { id: 'CKV_AWS_103', comment: reason }],
-      });
-      this.url = `http://${this.loadBalancer.loadBalancerDnsName}`;
-    }
+    if (props.domainName) this.certificate = this.originCertificate(props.domainName, props.hostedZone);
+    this.listener = this.frontDoorListener(props.vpc, props.taskSubnets, this.certificate);
+    this.targetGroup = this.listener.addTargets('App', targets);
 
     // CDK makes the service depend explicitly on the listener's target group, which it also references (cfn-lint W3005); harmless.
     (this.service.node.defaultChild as ecs.CfnService).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: taskCount, maxCapacity: maxCount });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
+  }
+
+  /**
+   * An internal ALB in the task subnets: no public address, only CloudFront's VPC origin (whose
+   * network interfaces live in the VPC) reaches it. It drops invalid headers and is protected
+   * from deletion. The web application firewall sits on the front door, in front of it.
+   */
+  private internalLoadBalancer(props: ServiceProps): elbv2.ApplicationLoadBalancer {
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.taskSubnets,
+      internetFacing: false,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? true,
+      // CloudFront's origin read timeout is 30 s by default; idle connections may live a little longer.
+      idleTimeout: Duration.seconds(60),
+    });
+    if (props.deletionProtection === false) {
+      (loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).addMetadata('checkov', {
+        skip: [{ id: 'CKV_AWS_150', comment: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection).' }],
+      });
+    }
+    return loadBalancer;
+  }
+
+  /**
+   * The regional certificate the internal load balancer presents to CloudFront for `domainName`
+   * (CloudFront verifies it against that name). Same DNS validation record as the viewer certificate.
+   */
+  private originCertificate(domainName: string, hostedZone: HostedZoneConfig | undefined): acm.Certificate {
+    return new acm.Certificate(this, 'Certificate', {
+      domainName,
+      validation: acm.CertificateValidation.fromDns(
+        hostedZone ? importHostedZone(this, hostedZone) : undefined,
+      ),
+    });
+  }
+
+  /**
+   * The one listener, open to the load balancer's subnets only (CloudFront's VPC origin connects from
+   * network interfaces there): HTTPS with the strictest TLS policy (TLS 1.3 and 1.2, post-quantum key
+   * exchange) when there is a certificate, else HTTP that never leaves the VPC.
+   */
+  private frontDoorListener(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, certificate: acm.ICertificate | undefined): elbv2.ApplicationListener {
+    const listener = certificate
+      ? this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [certificate],
+        sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
+        open: false,
+      })
+      : this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false });
+    // CloudFront places the VPC origin's network interfaces in the load balancer's subnets.
+    for (const subnet of vpc.selectSubnets(subnets).subnets) {
+      listener.connections.allowDefaultPortFrom(ec2.Peer.ipv4(subnet.ipv4CidrBlock), `CloudFront VPC origin in ${subnet.availabilityZone}`);
+    }
+    if (!certificate) {
+      const reason =
+        'Internal listener without a public address: only CloudFront (VPC origin) reaches it, from inside the VPC; ' +
+        'viewers get HTTPS from CloudFront. Without a domain name there is no certificate CloudFront could verify on this hop; ' +
+        'set domainName for HTTPS here too.';
+      (listener.node.defaultChild as elbv2.CfnListener).addMetadata('checkov', {
+        skip: [{ id: 'CKV_AWS_2', comment: reason }, { id: 'CKV_AWS_103', comment: reason }],
+      });
+    }
+    return listener;
   }
 
   /**

@@ -13,11 +13,12 @@ import {
   SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import { ALARM_THRESHOLDS, type StageProfile } from './alarm-thresholds.js';
+import { ALARM_THRESHOLDS } from './alarm-thresholds.js';
 import type { Database } from './database.js';
 import { instanceClassFacts } from './instance-class.js';
 import { RdsProxyMonitoring } from './rds-proxy-monitoring.js';
 import type { DeploymentAlarm, Service } from './service.js';
+import type { StageProfile } from '../stack-config.js';
 
 /** A metric with one alarm, for the library's custom monitoring. */
 function alarmed(

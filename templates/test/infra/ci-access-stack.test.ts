@@ -216,6 +216,16 @@ describe('CiAccessStack options', () => {
     expect(iam).not.toContain('hnb659fds');
   });
 
+  test("the front door's us-east-1 companion stack: the pipeline may assume the bootstrap roles there too, and no others", () => {
+    const { template, app } = synth({ additionalRegions: ['us-east-1', region] });
+    const assume = roleOf(template, 'DeployRole').policy.find((s) => s.Sid === 'AssumeCdkBootstrapRoles')!;
+    const roles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'];
+    const inEdge = (role: string) => ({ 'Fn::Join': ['', ['arn:', partition, `:iam::${account}:role/cdk-hnb659fds-${role}-role-${account}-us-east-1`]] });
+    expect(assume.Resource).toEqual([...roles.map(bootstrapRoleArn), ...roles.map(inEdge)]);
+    expect(roleOf(template, 'DiffRole').policy.find((s) => s.Sid === 'AssumeCdkBootstrapRoles')!.Resource).toEqual([bootstrapRoleArn('lookup'), inEdge('lookup')]);
+    expect(nagFindings(app)).toEqual([]);
+  });
+
   test('rejects a malformed repository and non-numeric ids', () => {
     expect(() => synth({ githubRepository: 'acme' })).toThrow(/OWNER\/REPO/);
     expect(() => synth({ githubRepository: 'acme/*' })).toThrow(/OWNER\/REPO/);

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { variants, withProductionStage } from '../support/configs.js';
+import { focusedConfigs, variants } from '../support/configs.js';
 import { synthesize } from '../support/synth.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -14,12 +14,9 @@ describe('Network', () => {
     const azs = Object.values(subnets).map((s) => s.Properties.AvailabilityZone);
     expect([...new Set(azs)].sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
     expect(Object.keys(subnets)).toHaveLength(6);
-    for (const type of ['Public', 'Private', 'Isolated']) {
-      template.resourcePropertiesCountIs(
-        'AWS::EC2::Subnet',
-        { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: type }]) },
-        2,
-      );
+    // Without internet egress the app subnets are isolated like the data subnets.
+    for (const [type, count] of [['Public', 2], ['Private', 0], ['Isolated', 4]] as const) {
+      template.resourcePropertiesCountIs('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: type }]) }, count);
     }
   });
 
@@ -30,28 +27,39 @@ describe('Network', () => {
     }
   });
 
-  test('one NAT gateway per AZ by default', () => {
-    template.resourceCountIs('AWS::EC2::NatGateway', 2);
-    const six = synthesize(variants.sixAzUsEast1).template;
+  test('no NAT gateway and no route to the internet from app or data subnets by default (VPC endpoints instead)', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    const privateTables = Object.keys(template.findResources('AWS::EC2::RouteTable')).filter((id) => /(app|data)Subnet/.test(id));
+    expect(privateTables).toHaveLength(4);
+    const routes = Object.values(template.findResources('AWS::EC2::Route')).map((r) => r.Properties);
+    // Only the public subnets route anywhere (to the internet gateway CloudFront's VPC origin needs).
+    expect(routes).toHaveLength(2);
+    for (const route of routes) {
+      expect(privateTables).not.toContain(route.RouteTableId.Ref);
+      expect(route.GatewayId).toBeDefined();
+    }
+  });
+
+  test('internetEgress: one NAT gateway per AZ (production profile), app subnets route through them', () => {
+    const { template: egress } = synthesize({ ...variants.default, internetEgress: true });
+    egress.resourceCountIs('AWS::EC2::NatGateway', 2);
+    const natRoutes = Object.values(egress.findResources('AWS::EC2::Route')).filter((r) => r.Properties.NatGatewayId);
+    expect(natRoutes.map((r) => r.Properties.RouteTableId.Ref)).toEqual([
+      expect.stringMatching(/^NetworkVpcappSubnet1/),
+      expect.stringMatching(/^NetworkVpcappSubnet2/),
+    ]);
+    const six = synthesize({ ...variants.sixAzUsEast1, internetEgress: true }).template;
     six.resourceCountIs('AWS::EC2::NatGateway', 6);
     six.resourceCountIs('AWS::EC2::Subnet', 18);
   });
 
-  test("natGateways 'single' creates one NAT gateway", () => {
-    synthesize(variants.threeAzMixed).template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  test("internetEgress with natGateways 'single' creates one NAT gateway", () => {
+    synthesize({ ...variants.threeAzMixed, internetEgress: true }).template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 
-  test('every app subnet routes to the internet through a NAT gateway, data subnets do not', () => {
-    const routes = template.findResources('AWS::EC2::Route');
-    const natRoutes = Object.values(routes).filter((r) => r.Properties.NatGatewayId);
-    expect(natRoutes).toHaveLength(2);
-    const dataRouteTables = Object.entries(template.findResources('AWS::EC2::RouteTable'))
-      .filter(([id]) => id.includes('dataSubnet'))
-      .map(([id]) => id);
-    expect(dataRouteTables).toHaveLength(2);
-    for (const route of Object.values(routes)) {
-      expect(dataRouteTables).not.toContain(route.Properties.RouteTableId.Ref);
-    }
+  test('without internetEgress the NAT answer changes nothing', () => {
+    synthesize(variants.threeAzMixed).template.resourceCountIs('AWS::EC2::NatGateway', 0);
   });
 
   test('VPC flow logs capture all traffic into an encrypted log group with retention', () => {
@@ -65,6 +73,30 @@ describe('Network', () => {
       LogGroupName: Match.absent(),
       RetentionInDays: 365,
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] },
+    });
+  });
+
+  test('ECR (API and registry) and CloudWatch Logs interface endpoints in the app subnets, private DNS, the shared locked-down group', () => {
+    const endpointSg = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Interface VPC endpoints') } }))[0]!;
+    for (const service of ['ecr.api', 'ecr.dkr', 'logs']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: `com.amazonaws.eu-west-1.${service}`,
+        PrivateDnsEnabled: true,
+        SubnetIds: [{ Ref: Match.stringLikeRegexp('^NetworkVpcappSubnet1') }, { Ref: Match.stringLikeRegexp('^NetworkVpcappSubnet2') }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [endpointSg, 'GroupId'] }],
+      });
+    }
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
+  });
+
+  test("the region's S3 prefix list id is read at deploy time (offline synth), with a read-only call", () => {
+    const lookup = Object.values(template.findResources('Custom::AWS'))[0]!;
+    const create = JSON.parse(JSON.stringify(lookup.Properties.Create)) as unknown;
+    expect(JSON.stringify(create)).toContain('describePrefixLists');
+    expect(JSON.stringify(create)).toContain('com.amazonaws.eu-west-1.s3');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'ec2:DescribePrefixLists', Effect: 'Allow', Resource: '*' }] },
     });
   });
 
@@ -97,23 +129,26 @@ describe('Network', () => {
   });
 
   test('rejects fewer than two AZs', () => {
-    expect(() => synthesize(withProductionStage({ ...variants.default, availabilityZones: ['eu-west-1a'] }))).toThrow(
+    expect(() => synthesize(focusedConfigs.oneAz)).toThrow(
       /at least two Availability Zones/,
     );
   });
 });
 
 describe('checkov skips written into the template', () => {
-  test('the restrict-default-SG handler carries reasoned checkov skips', () => {
-    const { template } = synthesize(variants.default);
-    const handlers = Object.entries(template.findResources('AWS::Lambda::Function'))
-      .filter(([id]) => id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider'))
-      .map(([, resource]) => resource);
-    expect(handlers).toHaveLength(1);
-    const skips = handlers[0]!.Metadata.checkov.skip as { id: string; comment: string }[];
-    expect(skips.map((s) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
-    for (const s of skips) expect(s.comment.length).toBeGreaterThan(40);
-  });
+  test.each(['CustomVpcRestrictDefaultSGCustomResourceProvider', 'AWS679f53fac002430cb0da5b7982bd2287', 'CustomCrossRegionExportReaderCustomResourceProvider'])(
+    'the CDK-provided handler %s carries reasoned checkov skips',
+    (prefix) => {
+      const { template } = synthesize(variants.default);
+      const handlers = Object.entries(template.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith(prefix))
+        .map(([, resource]) => resource);
+      expect(handlers).toHaveLength(1);
+      const skips = handlers[0]!.Metadata.checkov.skip as { id: string; comment: string }[];
+      expect(skips.map((s) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
+      for (const s of skips) expect(s.comment.length).toBeGreaterThan(40);
+    },
+  );
 
   test('subnets tell cfn-lint why their AZ names are literal', () => {
     const { template } = synthesize(variants.default);

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { stackConfig } from '../../src/stack-config.js';
 import { variants } from '../support/configs.js';
 import { build, lastStage, nagFindings, synthesize } from '../support/synth.js';
@@ -143,7 +144,9 @@ const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
   'orders-db-prod/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
   'orders-db-prod/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
   'orders-db-prod/Service/AccessLogBucket': ['Annotation::AwsSolutions-S1'],
-  'orders-db-prod/Service/LoadBalancer/SecurityGroup': ['Annotation::AwsSolutions-EC23'],
+  'orders-db-prod/Network/AwsApis/S3PrefixList': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  // No domain in this variant: CloudFront's own certificate (CFR4). No EC23: nothing admits the internet.
+  'orders-db-prod/FrontDoor/Distribution': ['Annotation::AwsSolutions-CFR1', 'Annotation::AwsSolutions-CFR4'],
   'orders-db-prod/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
   'orders-db-prod/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
   'orders-db-prod/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
@@ -153,6 +156,31 @@ const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
     'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',
   ],
 };
+
+describe('small review leftovers', () => {
+  const { template } = synthesize(variants.threeAzMixed);
+
+  test('no policy grants ssm:DescribeParameters (it has no resource-level permissions); the app role reads no SSM parameter it does not use', () => {
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ssm:DescribeParameters');
+    const appPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('AppTaskRole'));
+    expect(JSON.stringify(appPolicies)).not.toContain('ssm:');
+  });
+
+  test('ConnectionParameters.grantRead grants reads on exactly the five parameters', () => {
+    const { stack } = build(variants.default);
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    stack.connectionParameters.grantRead(reader);
+    const statements = stack.resolve((reader.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()).Statement as Record<string, unknown>[];
+    expect(statements).toEqual([expect.objectContaining({ Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory'], Effect: 'Allow' })]);
+    expect(statements[0]!.Resource).toHaveLength(5);
+  });
+
+  test('every log group is retained, the bootstrap Lambda\'s two included', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups).filter((id) => id.startsWith('DatabaseUsers'))).toHaveLength(2);
+    for (const group of Object.values(groups)) expect(group.DeletionPolicy).toBe('Retain');
+  });
+});
 
 describe('database users bootstrap wiring', () => {
   const { template } = synthesize(variants.threeAzMixed);
@@ -238,21 +266,25 @@ describe("the project's own stackConfig", () => {
   });
 });
 
-/** Per-AZ resources: subnets, route tables and associations x3 per AZ; NAT gateway + EIP per AZ unless 'single'. */
+/**
+ * Per-AZ resources: subnets, route tables and associations x3 per AZ; no NAT gateway (no internet
+ * egress): only the public subnets route, to the internet gateway. The front door's us-east-1 parts
+ * come to this stack through a cross-region reader (outside us-east-1).
+ */
 const COUNTS_TWO_AZ: Record<string, number> = {
-  'AWS::EC2::EIP': 2,
+  'AWS::CloudFront::Distribution': 1,
+  'AWS::CloudFront::VpcOrigin': 1,
   'AWS::EC2::FlowLog': 1,
   'AWS::EC2::InternetGateway': 1,
-  'AWS::EC2::NatGateway': 2,
-  'AWS::EC2::Route': 4,
+  'AWS::EC2::Route': 2,
   'AWS::EC2::RouteTable': 6,
   'AWS::EC2::SecurityGroup': 6,
-  'AWS::EC2::SecurityGroupEgress': 5,
-  'AWS::EC2::SecurityGroupIngress': 5,
+  'AWS::EC2::SecurityGroupEgress': 7,
+  'AWS::EC2::SecurityGroupIngress': 6,
   'AWS::EC2::Subnet': 6,
   'AWS::EC2::SubnetRouteTableAssociation': 6,
   'AWS::EC2::VPC': 1,
-  'AWS::EC2::VPCEndpoint': 2,
+  'AWS::EC2::VPCEndpoint': 5,
   'AWS::EC2::VPCGatewayAttachment': 1,
   'AWS::ECR::Repository': 1,
   'AWS::ECS::Cluster': 1,
@@ -261,11 +293,11 @@ const COUNTS_TWO_AZ: Record<string, number> = {
   'AWS::ElasticLoadBalancingV2::Listener': 1,
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
   'AWS::ElasticLoadBalancingV2::TargetGroup': 1,
-  'AWS::IAM::Policy': 6,
-  'AWS::IAM::Role': 8,
+  'AWS::IAM::Policy': 8,
+  'AWS::IAM::Role': 10,
   'AWS::KMS::Key': 2,
-  'AWS::Lambda::Function': 3,
-  'AWS::Logs::LogGroup': 9,
+  'AWS::Lambda::Function': 5,
+  'AWS::Logs::LogGroup': 10,
   'AWS::Logs::MetricFilter': 1,
   'AWS::RDS::DBInstance': 1,
   'AWS::RDS::DBParameterGroup': 1,
@@ -283,19 +315,23 @@ const COUNTS_TWO_AZ: Record<string, number> = {
   'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
   'AWS::S3::Bucket': 1,
   'AWS::S3::BucketPolicy': 1,
+  'Custom::AWS': 1,
+  'Custom::CrossRegionExportReader': 1,
   'Custom::DatabaseUsers': 1,
   'Custom::VpcRestrictDefaultSG': 1,
 };
 // threeAzMixed has a schema-owner user (migrator): a migration task definition with its own task and execution roles.
-const COUNTS_THREE_AZ_SINGLE_NAT: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::ECS::TaskDefinition': 2, 'AWS::IAM::Role': 10, 'AWS::IAM::Policy': 8, 'AWS::EC2::EIP': 1, 'AWS::EC2::NatGateway': 1, 'AWS::EC2::Route': 6, 'AWS::EC2::RouteTable': 9, 'AWS::EC2::Subnet': 9, 'AWS::EC2::SubnetRouteTableAssociation': 9 };
-const COUNTS_SIX_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::EC2::EIP': 6, 'AWS::EC2::NatGateway': 6, 'AWS::EC2::Route': 12, 'AWS::EC2::RouteTable': 18, 'AWS::EC2::Subnet': 18, 'AWS::EC2::SubnetRouteTableAssociation': 18 };
+const COUNTS_THREE_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::ECS::TaskDefinition': 2, 'AWS::IAM::Role': 12, 'AWS::IAM::Policy': 10, 'AWS::EC2::Route': 3, 'AWS::EC2::RouteTable': 9, 'AWS::EC2::Subnet': 9, 'AWS::EC2::SubnetRouteTableAssociation': 9 };
+// us-east-1: the companion stack shares the region, so plain exports and no cross-region reader (its Lambda and role).
+const COUNTS_SIX_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::IAM::Role': 9, 'AWS::Lambda::Function': 4, 'AWS::EC2::Route': 6, 'AWS::EC2::RouteTable': 18, 'AWS::EC2::Subnet': 18, 'AWS::EC2::SubnetRouteTableAssociation': 18 };
+delete COUNTS_SIX_AZ['Custom::CrossRegionExportReader'];
 
 describe('template structure', () => {
   // Explicit expectations instead of a stored snapshot: the generated project starts without
   // __snapshots__ and runs jest with --ci, where a missing snapshot fails.
   test.each([
     ['default', variants.default, COUNTS_TWO_AZ],
-    ['threeAzMixed', variants.threeAzMixed, COUNTS_THREE_AZ_SINGLE_NAT],
+    ['threeAzMixed', variants.threeAzMixed, COUNTS_THREE_AZ],
     ['sixAzUsEast1', variants.sixAzUsEast1, COUNTS_SIX_AZ],
     ['masterSecretMode', variants.masterSecretMode, COUNTS_TWO_AZ],
   ] as const)('resource types and counts (%s)', (_name, config, expected) => {
@@ -306,5 +342,12 @@ describe('template structure', () => {
     // build(), not the cached synthesize(): two independent syntheses.
     const json = () => normalizeAssetHashes(Template.fromStack(build(variants.default).stack).toJSON());
     expect(json()).toEqual(json());
+  });
+
+  test.each([false, true])('the shared synthesis is the one this file would make (recommended flags: %s)', (recommendedFlags) => {
+    // synthesize() reads variants from the run's shared syntheses (support/README.md); build() synthesizes here.
+    const shared = synthesize(variants.threeAzMixed, { recommendedFlags }).template.toJSON();
+    const here = Template.fromStack(build(variants.threeAzMixed, { recommendedFlags }).stack).toJSON();
+    expect(normalizeAssetHashes(shared)).toEqual(normalizeAssetHashes(here));
   });
 });

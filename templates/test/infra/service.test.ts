@@ -1,15 +1,13 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { variants, withProductionStage } from '../support/configs.js';
+import { focusedConfigs, variants } from '../support/configs.js';
 import { nagFindings, synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
-const httpsConfig = { ...variants.default, domainName: 'app.example.com' };
-
-describe('Service (default config: no domain, HTTP only)', () => {
+describe('Service (default config: no domain)', () => {
   const { template } = synthesize(variants.default);
   const taskSg = () => Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^App tasks') } }))[0]!;
   const albSg = () => Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('LoadBalancer') } }))[0]!;
@@ -104,10 +102,10 @@ describe('Service (default config: no domain, HTTP only)', () => {
     ]);
   });
 
-  test('ALB: internet-facing in the public subnets, drops invalid headers, deletion protection, access logs', () => {
+  test('ALB: internal (no public address) in the app subnets, drops invalid headers, deletion protection, access logs', () => {
     const alb = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').props;
-    expect(alb.Scheme).toBe('internet-facing');
-    expect((alb.Subnets as { Ref: string }[]).every((s) => /^NetworkVpcpublicSubnet/.test(s.Ref))).toBe(true);
+    expect(alb.Scheme).toBe('internal');
+    expect((alb.Subnets as { Ref: string }[]).map((s) => s.Ref)).toEqual([expect.stringMatching(/^NetworkVpcappSubnet1/), expect.stringMatching(/^NetworkVpcappSubnet2/)]);
     const attributes = Object.fromEntries((alb.LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, a.Value]));
     expect(attributes).toMatchObject({
       'routing.http.drop_invalid_header_fields.enabled': 'true',
@@ -118,10 +116,43 @@ describe('Service (default config: no domain, HTTP only)', () => {
     });
   });
 
-  test('without a domain: one HTTP listener forwarding to the tasks, no certificate', () => {
+  test('without a domain: one internal HTTP listener forwarding to the tasks, no certificate', () => {
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     const listener = onlyResource(template, 'AWS::ElasticLoadBalancingV2::Listener').props;
     expect(listener).toMatchObject({ Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'forward' }] });
+  });
+
+  test('the load balancer admits only its own subnets (where CloudFront puts the VPC origin) on the listener port', () => {
+    const ingress = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('LoadBalancer') } });
+    const rules = Object.values(ingress)[0]!.Properties.SecurityGroupIngress as Record<string, unknown>[];
+    expect(rules).toEqual([
+      expect.objectContaining({ CidrIp: '10.0.16.0/20', FromPort: 80, ToPort: 80 }),
+      expect.objectContaining({ CidrIp: '10.0.32.0/20', FromPort: 80, ToPort: 80 }),
+    ]);
+    const groupsAndRules = ['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'].map((type) => template.findResources(type));
+    expect(JSON.stringify(groupsAndRules)).not.toContain('0.0.0.0/0');
+  });
+
+  test('task security group: out only to the VPC endpoints, the S3 prefix list and RDS Proxy; no 0.0.0.0/0', () => {
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress'))
+      .map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.GroupId).includes(taskSg()));
+    const endpointSg = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Interface VPC endpoints') } }))[0]!;
+    const proxySg = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^RDS Proxy') } }))[0]!;
+    expect(egress).toEqual(expect.arrayContaining([
+      expect.objectContaining({ FromPort: 443, ToPort: 443, DestinationSecurityGroupId: { 'Fn::GetAtt': [endpointSg, 'GroupId'] } }),
+      expect.objectContaining({ FromPort: 443, ToPort: 443, DestinationPrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/^NetworkAwsApisS3PrefixList/), 'PrefixLists.0.PrefixListId'] } }),
+      expect.objectContaining({ FromPort: 3306, ToPort: 3306, DestinationSecurityGroupId: { 'Fn::GetAtt': [proxySg, 'GroupId'] } }),
+    ]));
+    expect(egress).toHaveLength(3);
+    const inline = onlyTaskGroup(template, taskSg()).SecurityGroupEgress as Record<string, unknown>[] | undefined;
+    expect(JSON.stringify(inline ?? [])).not.toContain('0.0.0.0/0');
+  });
+
+  test('internetEgress opens HTTPS to anywhere for the tasks, and nothing else', () => {
+    const { template: open } = synthesize({ ...variants.default, internetEgress: true });
+    const taskGroup = Object.values(open.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^App tasks') } }))[0]!;
+    expect(taskGroup.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
   });
 
   test('target group: IP targets on 8080, health check /healthz', () => {
@@ -133,12 +164,13 @@ describe('Service (default config: no domain, HTTP only)', () => {
     });
   });
 
-  test('access-log bucket: encrypted, TLS only, no public access, old logs expire', () => {
+  test('access-log bucket: encrypted, TLS only, no public access, versioned, old logs and old versions expire', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
+        VersioningConfiguration: { Status: 'Enabled' },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 365 })] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 30 } })] },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       },
       DeletionPolicy: 'Retain',
@@ -160,23 +192,20 @@ describe('Service (default config: no domain, HTTP only)', () => {
   });
 });
 
-describe('Service with a domain name: HTTPS', () => {
-  const { template, app } = synthesize(httpsConfig);
+describe('Service with a domain name: HTTPS to the load balancer too', () => {
+  const { template, app } = synthesize(focusedConfigs.withDomain);
 
-  test('ACM certificate with DNS validation; HTTPS listener with a TLS 1.3 policy; HTTP redirects to HTTPS', () => {
+  test('regional ACM certificate (DNS validation); one HTTPS listener with the post-quantum TLS 1.3/1.2 policy; no HTTP listener', () => {
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', ValidationMethod: 'DNS' });
-    const listeners = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener')).map((r) => r.Properties);
-    expect(listeners).toHaveLength(2);
-    expect(listeners.find((l) => l.Port === 443)).toMatchObject({
+    const listener = onlyResource(template, 'AWS::ElasticLoadBalancingV2::Listener').props;
+    expect(listener).toMatchObject({
+      Port: 443,
       Protocol: 'HTTPS',
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
       Certificates: [{ CertificateArn: { Ref: expect.stringMatching(/^ServiceCertificate/) } }],
       DefaultActions: [{ Type: 'forward' }],
     });
-    expect(listeners.find((l) => l.Port === 80)).toMatchObject({
-      Protocol: 'HTTP',
-      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
-    });
+    expect(listener.Metadata).toBeUndefined();
   });
 
   test('the service URL output uses the domain', () => {
@@ -189,14 +218,14 @@ describe('Service with a domain name: HTTPS', () => {
 });
 
 test('regions opened after August 2022 admit the log delivery service principal instead of an ELB account', () => {
-  const { template } = synthesize(withProductionStage({ ...variants.default, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] }));
+  const { template } = synthesize(focusedConfigs.newerRegion);
   const statements = onlyResource(template, 'AWS::S3::BucketPolicy').props.PolicyDocument.Statement as Record<string, unknown>[];
   expect(statements[1]).toMatchObject({ Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } });
 });
 
-test('outputs: service URL, ECR repository, cluster and service names', () => {
+test('outputs: service URL (the CloudFront name over HTTPS), ECR repository, cluster and service names', () => {
   const { template } = synthesize(variants.default);
-  template.hasOutput('ServiceUrl', { Value: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceLoadBalancer'), 'DNSName'] }]] } });
+  template.hasOutput('ServiceUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FrontDoorDistribution'), 'DomainName'] }]] } });
   template.hasOutput('EcrRepositoryUri', Match.anyValue());
   template.hasOutput('EcsClusterName', Match.anyValue());
   template.hasOutput('EcsServiceName', Match.anyValue());
@@ -257,9 +286,14 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
   });
 
   test('an app user that is a schema owner migrates at start-up instead', () => {
-    const { template } = synthesize({ ...variants.default, databaseUsers: [{ name: 'svc', access: 'schema-owner' }], appUser: 'svc' });
+    const { template } = synthesize(focusedConfigs.appUserOwnsSchema);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     const task = onlyResource(template, 'AWS::ECS::TaskDefinition').props;
     expect(task.ContainerDefinitions[0].Environment).toEqual(expect.arrayContaining([{ Name: 'MIGRATE_ON_START', Value: 'true' }]));
   });
 });
+
+/** Properties of the security group `id`. */
+function onlyTaskGroup(template: ReturnType<typeof synthesize>['template'], id: string): Record<string, unknown> {
+  return template.toJSON().Resources[id].Properties as Record<string, unknown>;
+}

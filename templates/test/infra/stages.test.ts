@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { accountGroups, addStages } from '../../src/stages.js';
 import { variants } from '../support/configs.js';
@@ -29,11 +30,12 @@ function profileOf(template: Template) {
 }
 
 describe('stage profiles', () => {
-  test('production: NAT per AZ, Multi-AZ on a non-burstable class, two or more tasks, deletion protection, two weeks of backups', () => {
+  test('production: Multi-AZ on a non-burstable class, two or more tasks, deletion protection, two weeks of backups', () => {
     expect(profileOf(synthesize(variants.default).template)).toEqual({
       instanceClass: 'db.m7g.large',
       multiAz: true,
-      natGateways: 2,
+      // No internet egress in this variant: no NAT gateway in any profile (network.test.ts covers the modes).
+      natGateways: 0,
       desiredTasks: { 'Fn::If': [expect.stringMatching(/HasImage/), 2, 0] },
       maxTasks: 6,
       databaseDeletionProtection: true,
@@ -42,11 +44,11 @@ describe('stage profiles', () => {
     });
   });
 
-  test('development: one NAT gateway, single-AZ small class, one task, no deletion protection, short backups', () => {
+  test('development: single-AZ small class, one task, no deletion protection, short backups', () => {
     expect(profileOf(synthesize(variants.development).template)).toEqual({
       instanceClass: 'db.t4g.medium',
       multiAz: false,
-      natGateways: 1,
+      natGateways: 0,
       desiredTasks: { 'Fn::If': [expect.stringMatching(/HasImage/), 1, 0] },
       maxTasks: 2,
       databaseDeletionProtection: false,
@@ -90,8 +92,15 @@ describe('two stages in two accounts', () => {
     ]);
   });
 
-  test('every derived name is unique per stage (SSM prefix, image repository, cluster, migration family and role path, log groups, RDS identifiers)', () => {
-    const NAMED = ['Name', 'RepositoryName', 'ClusterName', 'Family', 'Path', 'LogGroupName', 'DBInstanceIdentifier', 'DBProxyName'];
+  test("each stage holds its own us-east-1 companion <stack>-<stage>-edge, in the stage's account", () => {
+    expect(stages.map(({ stage, stack }) => [Stage.of(stack.edge) === stage, stack.edge.stackName, stack.edge.account, stack.edge.region])).toEqual([
+      [true, 'my-stack-dev-edge', '111111111111', 'us-east-1'],
+      [true, 'my-stack-prod-edge', '222222222222', 'us-east-1'],
+    ]);
+  });
+
+  test('every derived name is unique per stage (SSM prefix, image repository, cluster, migration family and role path, log groups, RDS identifiers, alarms, dashboard)', () => {
+    const NAMED = ['Name', 'RepositoryName', 'ClusterName', 'Family', 'Path', 'LogGroupName', 'DBInstanceIdentifier', 'DBProxyName', 'AlarmName', 'DashboardName'];
     const [dev, prod] = stages.map(({ stack }) => {
       const resources = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Properties?: Record<string, unknown> }>);
       return new Set(resources.flatMap((resource) => NAMED.map((key) => resource.Properties?.[key]).filter((name): name is string => typeof name === 'string')));
@@ -100,6 +109,7 @@ describe('two stages in two accounts', () => {
     expect(dev).toContain('my-stack-dev/app');
     expect(prod).toContain('my-stack-prod-migrate');
     expect(prod).toContain('/my-stack-prod/migration/');
+    expect(prod).toContain('my-stack-prod');
     // Names both stages share would collide when they share an account and region; only the MySQL
     // parameter group family may repeat.
     expect([...dev!].filter((name) => prod!.has(name))).toEqual(['mysql8.4']);
@@ -113,6 +123,11 @@ describe('two stages in two accounts', () => {
     const devTrust = JSON.stringify(Template.fromStack(ciAccess[0]!).findResources('AWS::IAM::Role'));
     expect(devTrust).toContain('repo:acme/orders:environment:dev');
     expect(devTrust).not.toContain('environment:prod');
+    // Each deploy role may assume its stage's bootstrap roles in the stage's region and in us-east-1 (the edge stack).
+    const devPolicies = JSON.stringify(Template.fromStack(ciAccess[0]!).findResources('AWS::IAM::Policy'));
+    expect(devPolicies).toContain('cdk-hnb659fds-deploy-role-111111111111-eu-west-1');
+    expect(devPolicies).toContain('cdk-hnb659fds-deploy-role-111111111111-us-east-1');
+    expect(devPolicies).not.toContain('eu-central-1');
   });
 
   test('the whole app synthesizes with cdk-nag clean', () => {

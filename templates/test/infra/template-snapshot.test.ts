@@ -4,9 +4,9 @@ import { synthesize } from '../support/synth.js';
 import { normalizeAssetHashes } from '../support/template.js';
 
 /**
- * The whole template of this project's stack, asset hashes normalised. The first local
- * `npx projen test` writes the snapshot (commit it); CI refuses a missing or different one. After an
- * intended change, review the diff and run `npx projen test:update`.
+ * The whole template of this project's stack, asset hashes normalised. The scaffold writes the
+ * snapshot (or `npx projen test:snapshot` after a scaffold without install; commit it); CI refuses a
+ * missing or different one. After an intended change, review the diff and run `npx projen test:update`.
  */
 test('the synthesized template matches the reviewed snapshot', () => {
   const { template } = synthesize(stackConfig, { recommendedFlags: true });

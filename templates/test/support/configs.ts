@@ -11,6 +11,7 @@ export const productionSettings: StageSettings = {
   instanceClass: 'db.m7g.large',
   multiAz: true,
   natGateways: 'per-az',
+  webApplicationFirewall: true,
   minTasks: 2,
   maxTasks: 6,
   deletionProtection: true,
@@ -20,6 +21,7 @@ export const developmentSettings: StageSettings = {
   instanceClass: 'db.t4g.medium',
   multiAz: false,
   natGateways: 'single',
+  webApplicationFirewall: false,
   minTasks: 1,
   maxTasks: 2,
   deletionProtection: false,
@@ -50,6 +52,7 @@ const base: StackConfig = withProductionStage({
   databaseName: 'app',
   databaseUsers: [{ name: 'app_user', access: 'read-write' }],
   appUser: 'app_user',
+  internetEgress: false,
   natGateways: 'per-az',
   multiAz: true,
   proxyAuth: 'end-to-end-iam',
@@ -106,4 +109,20 @@ export const variants = {
     ],
     githubRepository: 'acme/orders',
   },
+} satisfies Record<string, StackConfig>;
+
+/**
+ * Configs that single tests assert on, beyond the variants that every-variant checks iterate over.
+ * Listed here so that their synthesis is shared too (see assemblies.ts); invalid ones record the
+ * error their synthesis throws.
+ */
+export const focusedConfigs = {
+  /** A custom domain: HTTPS with an ACM certificate. */
+  withDomain: { ...base, domainName: 'app.example.com' },
+  /** A region opened after August 2022 (ALB log delivery by service principal). */
+  newerRegion: withProductionStage({ ...base, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] }),
+  /** The app user is the schema owner: it migrates at start-up. */
+  appUserOwnsSchema: { ...base, databaseUsers: [{ name: 'svc', access: 'schema-owner' }], appUser: 'svc' },
+  /** Invalid: a single AZ. */
+  oneAz: withProductionStage({ ...base, availabilityZones: ['eu-west-1a'] }),
 } satisfies Record<string, StackConfig>;

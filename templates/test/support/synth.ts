@@ -1,14 +1,12 @@
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { sharedTemplate, type SynthOptions } from './assemblies.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import type { StackConfig, StageConfig } from '../../src/stack-config.js';
 
-export interface SynthOptions {
-  /** Use the feature flags a new CDK project (and projen's cdk.json) enables. */
-  readonly recommendedFlags?: boolean;
-}
+export type { SynthOptions } from './assemblies.js';
 
 /** The stage a test synthesizes: the config's last (production) one. */
 export function lastStage(config: StackConfig): StageConfig {
@@ -31,8 +29,8 @@ export function checkedApp(context: Record<string, unknown> = {}): App {
 }
 
 /** Builds (without synthesizing) the app stack of the config's last stage as src/stages.ts does: always a fresh app. */
-export function build(config: StackConfig, options: SynthOptions = {}): { app: App; stack: RdsIamStack } {
-  const app = checkedApp(options.recommendedFlags ? { ...CURRENTLY_RECOMMENDED_FLAGS } : {});
+export function build(config: StackConfig, options: SynthOptions = {}, context: Record<string, unknown> = {}): { app: App; stack: RdsIamStack } {
+  const app = checkedApp({ ...(options.recommendedFlags ? CURRENTLY_RECOMMENDED_FLAGS : {}), ...context });
   const stage = lastStage(config);
   const stack = new RdsIamStack(app, stage.stackName, {
     config,
@@ -42,23 +40,55 @@ export function build(config: StackConfig, options: SynthOptions = {}): { app: A
   return { app, stack };
 }
 
-// Synthesis (esbuild bundle + cdk-nag) takes seconds and tests only read the result: share one per
-// config object and flag set within a test file. Tests that add constructs or need an independent
-// synthesis use build().
+// Synthesis (esbuild bundle + cdk-nag) takes seconds and tests only read the result. Configs of
+// sharedSyntheses() (assemblies.ts) are synthesized once per test run for all test files; others
+// once per config object and flag set within a test file. Tests that add constructs or need an
+// independent synthesis use build().
 const cache = new WeakMap<StackConfig, Map<boolean, Synthesized>>();
 
-/** Builds and synthesizes, cached per config object; synthesis runs the validation plugins, so nag findings throw here. */
+/**
+ * The synthesized stack of `config`, cached; synthesis runs the validation plugins, so nag findings
+ * throw here. A shared synthesis is read from this run's directory; its `app` and `stack` are built
+ * (and synthesized, without bundling) only when a test reads them.
+ */
 export function synthesize(config: StackConfig, options: SynthOptions = {}): Synthesized {
   const flags = options.recommendedFlags ?? false;
   const byFlags = cache.get(config) ?? new Map<boolean, Synthesized>();
   cache.set(config, byFlags);
   let result = byFlags.get(flags);
   if (!result) {
-    const { app, stack } = build(config, options);
-    result = { app, stack, template: Template.fromStack(stack) };
+    const template = sharedTemplate(config, options);
+    result = template ? withTreeOnDemand(config, options, template) : synthesizeHere(config, options);
     byFlags.set(flags, result);
   }
   return result;
+}
+
+function synthesizeHere(config: StackConfig, options: SynthOptions): Synthesized {
+  const { app, stack } = build(config, options);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The shared template, and the construct tree built on first use (for cdk-nag checks and metadata). */
+function withTreeOnDemand(config: StackConfig, options: SynthOptions, template: Template): Synthesized {
+  let tree: { app: App; stack: RdsIamStack } | undefined;
+  const built = () => {
+    if (!tree) {
+      // The shared synthesis bundled the Lambda already: skip bundling for every stack here.
+      tree = build(config, options, { [BUNDLING_STACKS]: [] });
+      tree.app.synth();
+    }
+    return tree;
+  };
+  return {
+    template,
+    get app() {
+      return built().app;
+    },
+    get stack() {
+      return built().stack;
+    },
+  };
 }
 
 /** Runs AwsSolutionsChecks over the construct tree and returns the unacknowledged findings. */

@@ -4,7 +4,7 @@
  * Asset hashes (S3 keys of bundled Lambdas, asset ids) change whenever a dependency or aws-cdk-lib
  * changes a bundled handler; normalise them (`normalizeAssetHashes`) before comparing or
  * snapshotting whole templates, as test/infra/template-snapshot.test.ts does. Commit the snapshot
- * written by a first run without `--ci` (with `--ci` a missing snapshot fails).
+ * that the scaffold (or `npx projen test:snapshot`) writes: with `--ci` a missing snapshot fails.
  */
 import { expect } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';

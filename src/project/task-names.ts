@@ -1,0 +1,6 @@
+/**
+ * The generated project's task that writes the stack template's snapshot where none exists yet. The
+ * scaffold runs it after installing, so that the first commit holds everything the generated CI
+ * checks (CI refuses a missing snapshot). A module of its own: the generator loads no projen.
+ */
+export const TEMPLATE_SNAPSHOT_TASK = 'test:snapshot';
