@@ -1,7 +1,7 @@
 import { github, javascript, JsonFile, ReleasableCommits, typescript } from 'projen';
 import { ReleaseWorkflowHardening } from './projenrc/release-workflow.js';
 import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './src/project/esm.js';
-import { checkout, finishRendering, pinActions, setupNode } from './src/project/pipeline-workflows.js';
+import { checkout, finishRendering, pinActions, setupNode } from './src/project/workflows/actions.js';
 
 /** The versions the generated projects are built on; the project type pins the same ones. */
 const PROJEN_VERSION = '0.103.25';

@@ -10,6 +10,7 @@ import {
   collectGivenAnswers,
   projectNameNotice,
   completeWithoutPrompts,
+  formatAnswer,
   parseAnswer,
   parseAnswers,
   QUESTIONS,
@@ -229,7 +230,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
             ? { type: 'select', choices: [...choices], default: fallback === undefined ? undefined : String(fallback) }
             : {
               type: 'input',
-              default: formatDefault(fallback),
+              default: formatAnswer(fallback),
               validate: (input: string) => checkAnswer(question.key, input, withDefaults({ ...given }, context)),
             }),
       });
@@ -286,12 +287,4 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       this.log(`git: repository initialised, first commit skipped (${commit.output.trim().split('\n')[0]}).`);
     }
   }
-}
-
-function formatDefault(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) {
-    return value.map((entry: { name: string; access: string }) => `${entry.name}:${entry.access}`).join(', ');
-  }
-  return String(value);
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { StackAnswers } from '../../src/answers/index.js';
+import { stagesOf, type StackAnswers } from '../../src/answers/index.js';
 import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import type { PackageManager } from '../../src/scaffold/package-manager.js';
 
@@ -16,7 +16,8 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
   const pm = packageManager.command;
   return [
     '',
-    `Created ${answers.name} in ${where}: RDS for MySQL 8.4 with IAM auth behind RDS Proxy in ${answers.region} across ${answers.azCount} AZs,`,
+    `Created ${answers.name} in ${where}: RDS for MySQL 8.4 with IAM auth behind RDS Proxy across ${answers.azCount} AZs,`,
+    `stages ${stagesOf(answers).map((stage) => `${stage.name} (${stage.profile}, ${stage.account ?? 'your account'}, ${stage.region})`).join(' → ')},`,
     `database ${answers.databaseName}, users ${answers.databaseUsers.map((u) => `${u.name} (${u.access})`).join(', ')}.`,
     '',
     'Next steps:',
@@ -25,7 +26,7 @@ export function nextSteps({ directory, answers, packageManager, installed }: Nex
       ? []
       : [`  ${pm} install`, `  npx projen ${TEMPLATE_SNAPSHOT_TASK}   # writes the template snapshot; commit it with the lockfile (CI refuses a missing one)`]),
     `  ${packageManager.run} build        # compile, test, cdk synth (cdk-nag included)`,
-    `  npx cdk deploy --all     # with AWS credentials for ${answers.region}`,
+    `  npx cdk deploy '${answers.stages[0]!.name}/*'    # one stage, with AWS credentials for its account (README: the pipeline)`,
     '',
     'Change the configuration in .projenrc.ts, then run `npx projen`.',
     '',

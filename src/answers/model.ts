@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
+import { stackNameOf } from '../project/stack-name.js';
 
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
@@ -40,6 +42,8 @@ export interface StackAnswers {
   readonly githubRepository?: string;
   /** The app's own DNS name: the front door (CloudFront) serves it with its own certificate. */
   readonly domainName?: string;
+  /** The stages in promotion order (`dev` then `prod` unless configured). */
+  readonly stages: readonly StageAnswer[];
   /** An e-mail address subscribed to the alarms and database events. */
   readonly alarmEmail?: string;
   /**
@@ -56,6 +60,9 @@ export interface StackAnswers {
   readonly internetEgress: boolean;
 }
 
+/** Every answer's own rule: the single-field rules and the stages. */
+const FIELD_RULES = { ...SINGLE_FIELD_RULES, stages: stagesRule } as const;
+
 export type AnswerKey = keyof StackAnswers;
 
 const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
@@ -67,6 +74,9 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
       input: answers.azCount,
       message: `must be at most ${zones}: ${answers.region} has ${zones} Availability Zones`,
     });
+  }
+  for (const problem of stageProblems(answers.stages, stageContextOf(answers))) {
+    ctx.addIssue({ code: 'custom', path: ['stages', ...problem.path], input: problem.input, message: problem.message });
   }
   const seen = new Set<string>();
   answers.databaseUsers.forEach((user, index) => {
@@ -137,6 +147,9 @@ function fieldOf(path: readonly PropertyKey[], origins?: AnswerOrigins): string 
   const origin = origins?.[String(key)];
   if (key === 'databaseUsers' && typeof index === 'number') {
     return `database user #${index + 1}${part ? ` ${String(part)}` : ''} (${origin ?? '--user'})`;
+  }
+  if (key === 'stages' && typeof index === 'number') {
+    return `stage #${index + 1}${part ? ` ${String(part)}` : ''} (--stage)`;
   }
   const question = QUESTIONS.find((q) => q.key === key);
   return question ? `${question.label} (${origin ?? `--${question.flag}`})` : String(key);
@@ -222,6 +235,21 @@ export function checkAnswer(key: AnswerKey, value: unknown, context: Record<stri
 export function selectedAvailabilityZones(answers: Pick<StackAnswers, 'region' | 'azCount'>): string[] {
   if (!isAwsRegion(answers.region)) throw new Error(`Unknown region ${answers.region}`);
   return availabilityZonesOf(answers.region).slice(0, answers.azCount);
+}
+
+/** The stages with everything derived (region, zones, stack name, settings), in promotion order. */
+export function stagesOf(answers: StackAnswers): ResolvedStage[] {
+  return resolveStages(answers.stages, stageContextOf(answers));
+}
+
+function stageContextOf(answers: Pick<StackAnswers, 'name' | 'region' | 'azCount' | 'natGateways' | 'multiAz'>) {
+  return {
+    stackName: stackNameOf(answers.name),
+    region: answers.region,
+    azCount: answers.azCount,
+    natGateways: answers.natGateways,
+    multiAz: answers.multiAz,
+  };
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -1,6 +1,7 @@
 import type { AnswerKey, DatabaseUser, StackAnswers } from './model.js';
 import { REGION_NAMES, AWS_REGIONS, type AwsRegion } from './regions.js';
 import { ACCESS_LEVELS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
+import { DEFAULT_STAGES, stageSpec, type StageAnswer } from './stages.js';
 
 /** How a question is typed at the command line. */
 export type FlagKind = 'string' | 'repeatable' | 'boolean';
@@ -134,7 +135,7 @@ export const QUESTIONS = [
     flagKind: 'string',
     placeholder: NAT_GATEWAY_MODES.join('|'),
     label: 'NAT gateways',
-    description: 'with internet egress: one NAT gateway per AZ (zone-independent egress) or a single one (cost) (default: per-az)',
+    description: 'with internet egress: NAT gateways of the production stages, one per AZ (zone-independent egress) or a single one (cost) (default: per-az)',
     optional: false,
     choices: () => [
       { name: 'per-az — one per Availability Zone, egress survives a zone outage', value: 'per-az' },
@@ -149,7 +150,7 @@ export const QUESTIONS = [
     flag: 'multi-az',
     flagKind: 'boolean',
     label: 'Multi-AZ',
-    description: 'run the database Multi-AZ; --no-multi-az for a dev stage (default: on)',
+    description: 'run the production stages\' database Multi-AZ (default: on)',
     optional: false,
     defaultValue: () => true,
   }),
@@ -169,6 +170,18 @@ export const QUESTIONS = [
       },
     ],
     defaultValue: () => 'end-to-end-iam' as const,
+  }),
+  question({
+    key: 'stages',
+    flag: 'stage',
+    flagKind: 'repeatable',
+    placeholder: 'NAME[:ACCOUNT[:REGION]]',
+    label: 'stages',
+    description:
+      'deployment stage, repeatable, in promotion order; the last is production, the others development (default: dev and prod, same account)',
+    // The default chain is what most teams want; other chains come as flags, an answers file or .projenrc.ts.
+    optional: true,
+    defaultValue: () => DEFAULT_STAGES,
   }),
   question({
     key: 'githubRepository',
@@ -228,6 +241,15 @@ export const QUESTIONS = [
 function userNameOf(entry: DatabaseUser | string | undefined): string | undefined {
   if (typeof entry === 'string') return entry.split(':')[0]?.trim() || undefined;
   return entry?.name;
+}
+
+/** An answer as text for a prompt's default: users as `NAME:ACCESS`, stages as `NAME[:ACCOUNT[:REGION]]`. */
+export function formatAnswer(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return String(value);
+  return value
+    .map((entry: DatabaseUser | StageAnswer) => ('access' in entry ? `${entry.name}:${entry.access}` : stageSpec(entry)))
+    .join(', ');
 }
 
 /** Fills every unanswered question with its default, in question order. */

@@ -46,7 +46,7 @@ export const MAX_STACK_NAME_LENGTH = CLOUDFORMATION_STACK_NAME_LIMIT - CI_ACCESS
 const SYSTEM_SCHEMAS: readonly string[] = ['mysql', 'sys', 'information_schema', 'performance_schema', 'rdsadmin', 'innodb', 'tmp'];
 
 /** A text answer; `undefined` means it was never given. */
-const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
+export const text = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') });
 
 const projectName = text().superRefine((value, ctx) => {
   const verdict = validateNpmPackageName(value);
@@ -74,7 +74,7 @@ const projectName = text().superRefine((value, ctx) => {
   }
 });
 
-const region = text().refine(isAwsRegion, {
+export const region = text().refine(isAwsRegion, {
   message: `must be an AWS commercial region: ${REGION_NAMES.join(', ')}`,
 });
 
@@ -129,10 +129,10 @@ const databaseUsers = z.preprocess(
     .min(1, { message: 'must name at least one user (NAME:ACCESS)' }),
 );
 
-const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `must be one of ${NAT_GATEWAY_MODES.join(', ')}` });
+export const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `must be one of ${NAT_GATEWAY_MODES.join(', ')}` });
 const proxyAuth = z.enum(PROXY_AUTH_MODES, { error: `must be one of ${PROXY_AUTH_MODES.join(', ')}` });
 
-const yesNo = z.preprocess(
+export const yesNo = z.preprocess(
   (value) => {
     if (typeof value !== 'string') return value;
     const word = value.trim().toLowerCase();
@@ -144,7 +144,7 @@ const yesNo = z.preprocess(
 );
 
 /** An empty text answer to an optional question means "none". */
-const optional = <T extends z.ZodType>(schema: T) =>
+export const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
 
 const githubRepository = text().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
@@ -219,7 +219,7 @@ export function maxAzCount(regionName: string): number | undefined {
 }
 
 /** Splits `a:read-only, b:read-write` (commas or spaces) into its entries. */
-function splitList(value: string): string[] {
+export function splitList(value: string): string[] {
   return value
     .split(/[\s,]+/)
     .map((entry) => entry.trim())

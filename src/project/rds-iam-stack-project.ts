@@ -1,5 +1,5 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { AnswersError, parseRecordedAnswers, type StackAnswers } from '../answers/index.js';
+import { AnswersError, parseRecordedAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { AnswersRecordFile } from './answers-record-file.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from './cdk-feature-flags.js';
@@ -10,7 +10,12 @@ import { StackConfigFile } from './stack-config-file.js';
 import { TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
-export interface RdsIamStackProjectOptions extends StackAnswers {
+export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages'> {
+  /**
+   * The stages in promotion order. A `.projenrc.ts` from before stages has none.
+   * @default dev (development) then prod (production), in the deploying credentials' account
+   */
+  readonly stages?: readonly StageAnswer[];
   /** Where to render the project. @default the current directory */
   readonly outdir?: string;
   /** The package manager the team uses. @default npm */

@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { defaultHostedZoneName, selectedAvailabilityZones, type StackAnswers } from '../answers/index.js';
+import { defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -38,6 +38,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     ...(answers.githubRepository ? { githubRepository: answers.githubRepository } : {}),
     ...(answers.domainName ? { domainName: answers.domainName } : {}),
     ...(answers.alarmEmail ? { alarmEmail: answers.alarmEmail } : {}),
+    stages: stagesOf(answers),
     ...(answers.domainName && answers.hostedZone
       ? { hostedZone: { id: answers.hostedZone, name: answers.hostedZoneName ?? defaultHostedZoneName(answers.domainName) } }
       : {}),
@@ -54,6 +55,27 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '',
     "export type NatGatewayMode = 'per-az' | 'single';",
     "export type ProxyAuthMode = 'end-to-end-iam' | 'iam-with-master-secret';",
+    "export type StageProfile = 'development' | 'production';",
+    '',
+    '/** Sizes and protections of a stage: its profile\'s, with the overrides from .projenrc.ts applied. */',
+    'export interface StageSettings {',
+    ...Object.entries(STAGE_SETTING_TYPES).flatMap(([key, { type, doc }]) => [`  /** ${doc} */`, `  readonly ${key}: ${type};`]),
+    '}',
+    '',
+    '/** One environment of the promotion chain, with everything derived. */',
+    'export interface StageConfig {',
+    '  /** Names the GitHub environment and suffixes every AWS name of the stage. */',
+    '  readonly name: string;',
+    "  /** 12-digit AWS account id; absent: the deploying credentials' account. */",
+    '  readonly account?: string;',
+    '  readonly region: string;',
+    '  /** Exact Availability Zone names of the stage\'s region. */',
+    '  readonly availabilityZones: readonly string[];',
+    '  readonly profile: StageProfile;',
+    '  /** CloudFormation stack of the stage\'s app: <stackName>-<stage>. */',
+    '  readonly stackName: string;',
+    '  readonly settings: StageSettings;',
+    '}',
     '',
     '/** A Route 53 hosted zone, by id and name (no lookup at synth). */',
     'export interface HostedZoneConfig {',
@@ -87,14 +109,33 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly domainName?: string;',
     '  /** Subscribed to the alarms and database events (AWS sends a confirmation mail first). */',
     '  readonly alarmEmail?: string;',
+    '  /** The stages in promotion order: each deploys its own copy of the app stack. */',
+    '  readonly stages: readonly StageConfig[];',
     '  /** Hosted zone of domainName: certificate validation and alias records are made in it. */',
     '  readonly hostedZone?: HostedZoneConfig;',
     '}',
     '',
     `export const stackConfig: StackConfig = ${toTypeScriptLiteral(config)};`,
     '',
+    '/** The profiles\' settings in this project (each stage\'s `settings` start from its profile\'s). */',
+    `export const stageProfiles: Readonly<Record<StageProfile, StageSettings>> = ${toTypeScriptLiteral(
+      Object.fromEntries(STAGE_PROFILES.map((profile) => [profile, profileSettings(profile, answers)])),
+    )};`,
+    '',
   ];
 }
+
+/** The TypeScript type and the doc comment of every stage setting, as the config module declares them. */
+const STAGE_SETTING_TYPES: Record<keyof StageSettings, { type: string; doc: string }> = {
+  instanceClass: { type: 'string', doc: 'DB instance class, e.g. db.m7g.large.' },
+  multiAz: { type: 'boolean', doc: 'Standby in a second AZ with automatic failover.' },
+  natGateways: { type: 'NatGatewayMode', doc: 'One NAT gateway per AZ, or a single one; made only when internetEgress is on.' },
+  webApplicationFirewall: { type: 'boolean', doc: 'An AWS WAF web ACL in front of the app (managed rule groups, a per-client rate rule).' },
+  minTasks: { type: 'number', doc: 'Fewest running service tasks once an image is deployed.' },
+  maxTasks: { type: 'number', doc: 'Most tasks CPU-based auto scaling may run.' },
+  deletionProtection: { type: 'boolean', doc: 'Deletion protection on the database and the load balancer.' },
+  backupRetentionDays: { type: 'number', doc: 'Days of automated database backups.' },
+};
 
 /**
  * JSON in the generated project's lint style (so the file is lint-clean as rendered): keys bare

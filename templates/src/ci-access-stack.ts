@@ -27,15 +27,23 @@ export interface ImmutableGithubSubject {
   readonly repositoryId: string;
 }
 
+/** A stage deployed into this stack's account: its roles reach its own resources only. */
+export interface CiStage {
+  /** Stage name = the GitHub deployment environment whose jobs may deploy it (protect it with required reviewers). */
+  readonly name: string;
+  /** Region of the stage (its CDK bootstrap roles and resources live there). */
+  readonly region: string;
+  /** The stage's CloudFormation stack, which its diff role may read. */
+  readonly appStackName: string;
+  /** Names of what the pipeline touches in the stage's stack: image repository, cluster, migration task. */
+  readonly deployment: DeploymentNames;
+}
+
 export interface CiAccessStackProps extends StackProps {
   /** `OWNER/REPO` whose workflows may assume the roles; nothing else can. */
   readonly githubRepository: string;
-  /** The CloudFormation stack the pipeline diffs and deploys (the diff role may read only this one). */
-  readonly appStackName: string;
-  /** Names of what the pipeline touches in the app stack: image repository, cluster, migration task. */
-  readonly deployment: DeploymentNames;
-  /** GitHub deployment environment whose jobs may deploy (protect it with required reviewers). @default 'production' */
-  readonly deployEnvironment?: string;
+  /** The stages in this account, in promotion order: each gets its own deploy and diff role. */
+  readonly stages: readonly CiStage[];
   /**
    * ARN of the account's existing GitHub OIDC provider. An account holds one provider per URL, so a
    * second stack creating one fails. @default - this stack creates the provider
@@ -46,16 +54,17 @@ export interface CiAccessStackProps extends StackProps {
   /** Qualifier of the CDK bootstrap stack in the target account and region. @default 'hnb659fds' */
   readonly bootstrapQualifier?: string;
   /**
-   * Other regions the app's stacks deploy to (its us-east-1 companion for CloudFront): the pipeline
-   * may assume the bootstrap roles there too. @default - none
+   * Other regions every stage's stacks deploy to (its us-east-1 companion for CloudFront): the
+   * pipeline may assume the bootstrap roles there too. @default - none
    */
   readonly additionalRegions?: readonly string[];
 }
 
 /**
- * What GitHub Actions needs in AWS, and nothing more: the GitHub OIDC provider (or an existing one),
- * a deploy role that only jobs of the repository's deployment environment can assume, and a read-only
- * diff role that only its pull requests can assume. No access key exists: each job exchanges its
+ * What GitHub Actions needs in one AWS account, and nothing more: the GitHub OIDC provider (or an
+ * existing one) and, per stage in the account, a deploy role that only jobs of the stage's GitHub
+ * environment can assume and a read-only diff role that only the repository's pull requests can
+ * assume, each with grants on that stage's resources only. No access key exists: each job exchanges its
  * short-lived OIDC token for a one-hour role session.
  *
  * Deploy it once with administrator credentials (`npx cdk deploy <stack>-ci-access`); the pipeline
@@ -66,22 +75,22 @@ export interface CiAccessStackProps extends StackProps {
 export class CiAccessStack extends Stack {
   /** The OIDC provider the roles trust (created or imported). */
   public readonly oidcProvider: iam.IOidcProvider;
-  /** Assumed by the deploy and destroy workflows (`environment: production` jobs). */
-  public readonly deployRole: iam.Role;
-  /** Assumed by the pull-request workflow for `cdk diff`; read-only. */
-  public readonly diffRole: iam.Role;
+  /** Per stage name: assumed by the deploy and destroy jobs of the stage's environment. */
+  public readonly deployRoles: Readonly<Record<string, iam.Role>>;
+  /** Per stage name: assumed by the pull-request workflow for that stage's `cdk diff`; read-only. */
+  public readonly diffRoles: Readonly<Record<string, iam.Role>>;
   private readonly qualifier: string;
   private readonly additionalRegions: readonly string[];
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id, props);
-    const { githubRepository, appStackName, deployment } = props;
+    const { githubRepository } = props;
     if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(githubRepository)) {
       throw new Error(`githubRepository must be OWNER/REPO, got '${githubRepository}'`);
     }
-    const environment = props.deployEnvironment ?? 'production';
+    if (props.stages.length === 0) throw new Error('CiAccessStack needs at least one stage');
     this.qualifier = props.bootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER;
-    this.additionalRegions = (props.additionalRegions ?? []).filter((region) => region !== this.region);
+    this.additionalRegions = props.additionalRegions ?? [];
 
     this.oidcProvider = props.existingOidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'GithubOidcProvider', props.existingOidcProviderArn)
@@ -93,42 +102,51 @@ export class CiAccessStack extends Stack {
       });
 
     const subjectPrefix = githubSubjectPrefix(githubRepository, props.immutableSubject);
+    const deployRoles: Record<string, iam.Role> = {};
+    const diffRoles: Record<string, iam.Role> = {};
+    for (const stage of props.stages) {
+      const suffix = pascalCase(stage.name);
+      const deployRole = new iam.Role(this, `DeployRole${suffix}`, {
+        description: `GitHub Actions deploy of ${stage.appStackName}: ${githubRepository}, environment ${stage.name} only`,
+        assumedBy: this.githubPrincipal(`${subjectPrefix}:environment:${stage.name}`),
+        maxSessionDuration: Duration.hours(1),
+      });
+      const diffRole = new iam.Role(this, `DiffRole${suffix}`, {
+        description: `GitHub Actions cdk diff of ${stage.appStackName}: pull requests of ${githubRepository} only, read-only`,
+        assumedBy: this.githubPrincipal(`${subjectPrefix}:pull_request`),
+        maxSessionDuration: Duration.hours(1),
+      });
 
-    this.deployRole = new iam.Role(this, 'DeployRole', {
-      description: `GitHub Actions deploy of ${appStackName}: ${githubRepository}, environment ${environment} only`,
-      assumedBy: this.githubPrincipal(`${subjectPrefix}:environment:${environment}`),
-      maxSessionDuration: Duration.hours(1),
-    });
-    this.diffRole = new iam.Role(this, 'DiffRole', {
-      description: `GitHub Actions cdk diff of ${appStackName}: pull requests of ${githubRepository} only, read-only`,
-      assumedBy: this.githubPrincipal(`${subjectPrefix}:pull_request`),
-      maxSessionDuration: Duration.hours(1),
-    });
+      this.grantAssumeBootstrapRoles(deployRole, stage.region, BOOTSTRAP_ROLES);
+      this.grantAssumeBootstrapRoles(diffRole, stage.region, ['lookup']);
+      this.grantReadStack(diffRole, stage);
 
-    this.grantAssumeBootstrapRoles(this.deployRole, BOOTSTRAP_ROLES);
-    this.grantAssumeBootstrapRoles(this.diffRole, ['lookup']);
-    this.grantReadStack(this.diffRole, appStackName);
+      this.grantReadStack(deployRole, stage);
+      this.grantPushImage(deployRole, stage);
+      this.grantRunMigration(deployRole, stage);
 
-    this.grantReadStack(this.deployRole, appStackName);
-    this.grantPushImage(this.deployRole, deployment.imageRepository);
-    this.grantRunMigration(this.deployRole, deployment);
-
-    new CfnOutput(this, 'DeployRoleArn', {
-      value: this.deployRole.roleArn,
-      description: 'Repository variable AWS_DEPLOY_ROLE_ARN',
-    });
-    new CfnOutput(this, 'DiffRoleArn', {
-      value: this.diffRole.roleArn,
-      description: 'Repository variable AWS_DIFF_ROLE_ARN',
-    });
+      const variable = stage.name.toUpperCase();
+      new CfnOutput(this, `DeployRoleArn${suffix}`, {
+        value: deployRole.roleArn,
+        description: `Repository variable AWS_DEPLOY_ROLE_ARN_${variable}`,
+      });
+      new CfnOutput(this, `DiffRoleArn${suffix}`, {
+        value: diffRole.roleArn,
+        description: `Repository variable AWS_DIFF_ROLE_ARN_${variable}`,
+      });
+      deployRoles[stage.name] = deployRole;
+      diffRoles[stage.name] = diffRole;
+    }
+    this.deployRoles = deployRoles;
+    this.diffRoles = diffRoles;
     new CfnOutput(this, 'GithubOidcProviderArn', {
       value: this.oidcProvider.oidcProviderArn,
       description: 'Pass as context githubOidcProviderArn to other CI-access stacks in this account',
     });
   }
 
-  /** Exact ARN of a CDK bootstrap role in this stack's account and region. */
-  private bootstrapRoleArn(role: BootstrapRole, region: string = this.region): string {
+  /** Exact ARN of a CDK bootstrap role in this stack's account and the stage's region. */
+  private bootstrapRoleArn(role: BootstrapRole, region: string): string {
     return `arn:${this.partition}:iam::${this.account}:role/cdk-${this.qualifier}-${role}-role-${this.account}-${region}`;
   }
 
@@ -142,19 +160,20 @@ export class CiAccessStack extends Stack {
     });
   }
 
-  private grantAssumeBootstrapRoles(grantee: iam.Role, roles: readonly BootstrapRole[]): void {
+  private grantAssumeBootstrapRoles(grantee: iam.Role, region: string, roles: readonly BootstrapRole[]): void {
     grantee.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
         // The CDK CLI may tag its role sessions; the bootstrap roles' trust policies allow both.
         actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: [this.region, ...this.additionalRegions].flatMap((region) => roles.map((role) => this.bootstrapRoleArn(role, region))),
+        resources: [region, ...this.additionalRegions.filter((other) => other !== region)]
+          .flatMap((each) => roles.map((role) => this.bootstrapRoleArn(role, each))),
       }),
     );
   }
 
   /** Docker login and pushes to exactly the app's repository (created by the app stack). */
-  private grantPushImage(grantee: iam.Role, repositoryName: string): void {
+  private grantPushImage(grantee: iam.Role, { region, deployment }: CiStage): void {
     grantee.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'PushAppImage',
@@ -167,7 +186,7 @@ export class CiAccessStack extends Stack {
           'ecr:PutImage',
           'ecr:UploadLayerPart',
         ],
-        resources: [`arn:${this.partition}:ecr:${this.region}:${this.account}:repository/${repositoryName}`],
+        resources: [`arn:${this.partition}:ecr:${region}:${this.account}:repository/${deployment.imageRepository}`],
       }),
     );
     grantee.addToPrincipalPolicy(
@@ -183,16 +202,16 @@ export class CiAccessStack extends Stack {
    * The one-off migration task: run it (only that family, only in the app's cluster), watch it, and
    * pass it the roles under its IAM path, so no other role can ride along as a task override.
    */
-  private grantRunMigration(grantee: iam.Role, names: DeploymentNames): void {
+  private grantRunMigration(grantee: iam.Role, { region, deployment: names }: CiStage): void {
     grantee.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'RunMigrationTask',
         actions: ['ecs:RunTask'],
         resources: [
-          this.wildcardArn(grantee, 'ecs', `task-definition/${names.migrationFamily}:*`,
+          this.wildcardArn(grantee, region, 'ecs', `task-definition/${names.migrationFamily}:*`,
             'Any revision of exactly the migration task family (each deployment registers one), and only in the app cluster.'),
         ],
-        conditions: { ArnEquals: { 'ecs:cluster': `arn:${this.partition}:ecs:${this.region}:${this.account}:cluster/${names.cluster}` } },
+        conditions: { ArnEquals: { 'ecs:cluster': `arn:${this.partition}:ecs:${region}:${this.account}:cluster/${names.cluster}` } },
       }),
     );
     grantee.addToPrincipalPolicy(
@@ -200,7 +219,7 @@ export class CiAccessStack extends Stack {
         sid: 'WatchMigrationTask',
         actions: ['ecs:DescribeTasks'],
         resources: [
-          this.wildcardArn(grantee, 'ecs', `task/${names.cluster}/*`,
+          this.wildcardArn(grantee, region, 'ecs', `task/${names.cluster}/*`,
             'Task ids are generated when the migration task starts; the cluster is exact. Read-only.'),
         ],
       }),
@@ -210,7 +229,7 @@ export class CiAccessStack extends Stack {
         sid: 'PassMigrationRoles',
         actions: ['iam:PassRole'],
         resources: [
-          this.wildcardArn(grantee, 'iam', `role${names.migrationRolePath}*`,
+          this.wildcardArn(grantee, region, 'iam', `role${names.migrationRolePath}*`,
             'CloudFormation generates the role names; the IAM path holds only the migration task and execution roles, passed to ECS tasks only.'),
         ],
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
@@ -222,13 +241,13 @@ export class CiAccessStack extends Stack {
    * What `cdk diff` reads itself when the lookup role is unavailable: the deployed template of the
    * app stack and the bootstrap version.
    */
-  private grantReadStack(grantee: iam.Role, stackName: string): void {
+  private grantReadStack(grantee: iam.Role, { region, appStackName }: CiStage): void {
     grantee.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadAppStack',
         actions: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
         resources: [
-          this.wildcardArn(grantee, 'cloudformation', `stack/${stackName}/*`,
+          this.wildcardArn(grantee, region, 'cloudformation', `stack/${appStackName}/*`,
             'The stack ARN ends in an id CloudFormation generates at creation; the name is exact.'),
         ],
       }),
@@ -237,23 +256,28 @@ export class CiAccessStack extends Stack {
       new iam.PolicyStatement({
         sid: 'ReadBootstrapVersion',
         actions: ['ssm:GetParameter'],
-        resources: [`arn:${this.partition}:ssm:${this.region}:${this.account}:parameter/cdk-bootstrap/${this.qualifier}/version`],
+        resources: [`arn:${this.partition}:ssm:${region}:${this.account}:parameter/cdk-bootstrap/${this.qualifier}/version`],
       }),
     );
   }
 
   /**
-   * `arn:<partition>:<service>:<region>:<account>:<resource>` in this account and region (IAM ARNs
+   * `arn:<partition>:<service>:<region>:<account>:<resource>` in this account and `region` (IAM ARNs
    * have no region), whose wildcard cdk-nag reports (AwsSolutions-IAM5): the finding is
    * acknowledged on `grantee` with `reason`.
    */
-  private wildcardArn(grantee: iam.Role, service: string, resource: string, reason: string): string {
-    const arn = (partition: string, region: string, account: string) =>
-      `arn:${partition}:${service}:${service === 'iam' ? '' : region}:${account}:${resource}`;
-    const appliesTo = arn(nagValue(this.partition, 'AWS::Partition'), nagValue(this.region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
+  private wildcardArn(grantee: iam.Role, region: string, service: string, resource: string, reason: string): string {
+    const arn = (partition: string, arnRegion: string, account: string) =>
+      `arn:${partition}:${service}:${service === 'iam' ? '' : arnRegion}:${account}:${resource}`;
+    const appliesTo = arn(nagValue(this.partition, 'AWS::Partition'), nagValue(region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
     Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[Resource::${appliesTo}]`, reason });
-    return arn(this.partition, this.region, this.account);
+    return arn(this.partition, region, this.account);
   }
+}
+
+/** `dev` → `Dev`, for construct ids and output names. */
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 /** How cdk-nag prints a value in a finding's `appliesTo`: pseudo parameters as `<AWS::...>`. */

@@ -1,45 +1,30 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CiAccessStack } from './ci-access-stack.js';
-import { EDGE_REGION } from './edge-stack.js';
-import { ciAccessStackName, deploymentNames } from './naming.js';
-import { RdsIamStack } from './rds-iam-stack.js';
 import { stackConfig } from './stack-config.js';
+import { addStages } from './stages.js';
 
 const app = new App();
 // cdk-nag 3.x is a policy-validation plugin: unacknowledged findings fail `cdk synth`.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
-const env = { region: stackConfig.region, account: process.env.CDK_DEFAULT_ACCOUNT };
-
-new RdsIamStack(app, stackConfig.stackName, {
-  config: stackConfig,
-  // `-c deletionProtection=false` only to delete the stack: the destroy workflow deploys that first.
-  deletionProtection: contextString('deletionProtection') !== 'false',
-  env,
-  description: `${stackConfig.projectName}: zero-secret MySQL (RDS for MySQL 8.4, RDS Proxy, IAM auth)`,
-});
-
-if (stackConfig.githubRepository) {
-  // Deployed once by an administrator; the pipeline then deploys only the stack above.
-  // Context (cdk.json or `-c key=value`): githubOidcProviderArn when the account already has the
-  // GitHub provider; githubOwnerId + githubRepositoryId to trust GitHub's immutable subject claims.
-  const ownerId = contextString('githubOwnerId');
-  const repositoryId = contextString('githubRepositoryId');
-  if ((ownerId === undefined) !== (repositoryId === undefined)) {
-    throw new Error('Set both githubOwnerId and githubRepositoryId (immutable subject claims), or neither');
-  }
-  new CiAccessStack(app, ciAccessStackName(stackConfig.stackName), {
-    githubRepository: stackConfig.githubRepository,
-    appStackName: stackConfig.stackName,
-    additionalRegions: [EDGE_REGION],
-    deployment: deploymentNames(stackConfig.stackName),
-    existingOidcProviderArn: contextString('githubOidcProviderArn'),
-    immutableSubject: ownerId && repositoryId ? { ownerId, repositoryId } : undefined,
-    env,
-    description: `${stackConfig.projectName}: GitHub Actions OIDC access (deploy and diff roles)`,
-  });
+// Context (cdk.json or `-c key=value`): githubOidcProviderArn (comma-separated, one per account)
+// when an account already has the GitHub provider; githubOwnerId + githubRepositoryId to trust
+// GitHub's immutable subject claims.
+const ownerId = contextString('githubOwnerId');
+const repositoryId = contextString('githubRepositoryId');
+if ((ownerId === undefined) !== (repositoryId === undefined)) {
+  throw new Error('Set both githubOwnerId and githubRepositoryId (immutable subject claims), or neither');
 }
+
+// One Stage per configured stage (`<stage>/App`, stack `<stack>-<stage>`), and with a GitHub
+// repository one CI-access stack per account, deployed once by an administrator.
+addStages(app, stackConfig, {
+  defaultAccount: process.env.CDK_DEFAULT_ACCOUNT,
+  // `-c deletionProtection=false` only to delete a stage: the destroy workflow deploys that stage so first.
+  deletionProtection: contextString('deletionProtection') !== 'false',
+  existingOidcProviderArns: contextString('githubOidcProviderArn')?.split(',').map((arn) => arn.trim()),
+  immutableSubject: ownerId && repositoryId ? { ownerId, repositoryId } : undefined,
+});
 Tags.of(app).add('project', stackConfig.projectName);
 
 app.synth();

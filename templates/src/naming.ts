@@ -1,7 +1,9 @@
 /**
- * Names derived from the configuration, in one place. The CloudFormation stack name itself comes
- * ready-made from the managed config (`stackConfig.stackName`: the npm project name with its scope
- * stripped and anything but letters, digits and hyphens replaced by `-`).
+ * Names derived from the configuration, in one place. The stack names come ready-made from the
+ * managed config: `stackConfig.stackName` (the npm project name with its scope stripped and anything
+ * but letters, digits and hyphens replaced by `-`) and, per stage, `stage.stackName`
+ * (`<stackName>-<stage>`). Every name below takes the stage's stack name, so two stages can share an
+ * account and region.
  *
  * The app stack creates the resources below under these names, and the CI-access stack (deployed
  * first) grants the pipeline access to exactly them: that is why they are fixed, not generated.
@@ -12,9 +14,17 @@ export function parameterPrefix(stackName: string): string {
   return `/${stackName}/database`;
 }
 
-/** The stack with the GitHub OIDC provider and the CI roles, e.g. `my-stack-ci-access`. */
-export function ciAccessStackName(stackName: string): string {
-  return `${stackName}-ci-access`;
+/**
+ * The stack with the GitHub OIDC provider and the CI roles of one account: `my-stack-ci-access`
+ * when all stages share one account, otherwise `my-stack-ci-access-<first stage in the account>`.
+ */
+export function ciAccessStackName(stackName: string, firstStageInAccount?: string): string {
+  return firstStageInAccount ? `${stackName}-ci-access-${firstStageInAccount}` : `${stackName}-ci-access`;
+}
+
+/** The production (last) stage serves the domain itself, earlier stages `<stage>.<domain>`. */
+export function stageDomainName(domainName: string, stage: { readonly name: string }, stages: readonly { readonly name: string }[]): string {
+  return stages.at(-1)?.name === stage.name ? domainName : `${stage.name}.${domainName}`;
 }
 
 /** The app stack's companion in us-east-1 (CloudFront's web ACL and certificate), e.g. `my-stack-edge`. */

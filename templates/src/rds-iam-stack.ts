@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -15,26 +16,31 @@ import { NotificationTopic } from './constructs/notification-topic.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { StackMonitoring } from './constructs/stack-monitoring.js';
 import { EDGE_REGION, EdgeStack } from './edge-stack.js';
-import { deploymentNames, edgeStackName, parameterPrefix } from './naming.js';
-import type { StackConfig } from './stack-config.js';
-import { DEFAULT_PROFILE, profileSettings, type StageProfile } from './stage-profile.js';
+import { deploymentNames, edgeStackName, parameterPrefix, stageDomainName } from './naming.js';
+import type { StackConfig, StageConfig, StageProfile } from './stack-config.js';
 
 export interface RdsIamStackProps extends StackProps {
-  /** The typed project configuration (`src/stack-config.ts`); everything below is derived from it. */
+  /** The typed project configuration (`src/stack-config.ts`): database, users, domain. */
   readonly config: StackConfig;
+  /** The stage this stack deploys (one of `config.stages`): its zones, names, sizes and protections. */
+  readonly stage: StageConfig;
   /**
-   * Which stage profile's settings apply: web application firewall and NAT gateways (`stage-profile.ts`),
-   * alarm thresholds (`constructs/alarm-thresholds.ts`).
-   * @default DEFAULT_PROFILE ('production')
+   * How sensitive the alarms are (`constructs/alarm-thresholds.ts`). Everything else a profile
+   * decides comes resolved in the stage's `settings`.
+   * @default the stage's profile
    */
   readonly profile?: StageProfile;
   /**
-   * Deletion protection on the database and the load balancer. The destroy workflow deploys with it
-   * off (`-c deletionProtection=false`, see main.ts) right before it deletes the stack.
-   * @default true
+   * `false` lifts deletion protection on the database and the load balancer whatever the stage's
+   * settings say. The destroy workflow deploys so (`-c deletionProtection=false`, see main.ts) right
+   * before it deletes the stack.
+   * @default the stage's `settings.deletionProtection`
    */
   readonly deletionProtection?: boolean;
 }
+
+/** Construct id of the stage's us-east-1 companion stack (`<stage>/Edge`, stack `<stack>-<stage>-edge`). */
+export const EDGE_STACK_ID = 'Edge';
 
 /** Connections each app task's pool may open (the app's DB_POOL_SIZE); the proxy's client-connection alarm counts on it. */
 const APP_POOL_SIZE = 10;
@@ -71,14 +77,15 @@ export class RdsIamStack extends Stack {
   /** The companion stack in us-east-1: web ACL, viewer certificate, CloudFront's log bucket. */
   public readonly edge: EdgeStack;
 
-  private readonly config: StackConfig;
+  private readonly stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: RdsIamStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
-    const { config } = props;
-    this.config = config;
-    const profile = props.profile ?? DEFAULT_PROFILE;
-    const settings = profileSettings(profile, config);
+    const { config, stage } = props;
+    const { settings } = stage;
+    this.stage = stage;
+    const deletionProtection = settings.deletionProtection && props.deletionProtection !== false;
+    const domainName = config.domainName && stageDomainName(config.domainName, stage, config.stages);
     const appUser = config.databaseUsers.find((u) => u.name === config.appUser);
     if (!appUser) {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
@@ -87,7 +94,7 @@ export class RdsIamStack extends Stack {
     this.dataKey = logsCapableKey(this, 'DataKey', `${id}: RDS storage, master secret, Performance Insights and log groups`);
 
     this.network = new Network(this, 'Network', {
-      availabilityZones: config.availabilityZones,
+      availabilityZones: stage.availabilityZones,
       internetEgress: config.internetEgress,
       natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
@@ -98,10 +105,12 @@ export class RdsIamStack extends Stack {
       subnets: this.network.dataSubnets,
       databaseName: config.databaseName,
       users: config.databaseUsers,
-      multiAz: config.multiAz,
+      multiAz: settings.multiAz,
+      instanceType: new ec2.InstanceType(settings.instanceClass.replace(/^db\./, '')),
+      backupRetention: Duration.days(settings.backupRetentionDays),
+      deletionProtection,
       proxyAuth: config.proxyAuth,
       encryptionKey: this.dataKey,
-      deletionProtection: props.deletionProtection,
     });
 
     // The bootstrap Lambda runs in the isolated data subnets: it reaches only the instance (whose
@@ -131,7 +140,7 @@ export class RdsIamStack extends Stack {
       user: config.appUser,
     };
     this.connectionParameters = new ConnectionParameters(this, 'Connection', {
-      prefix: parameterPrefix(config.stackName),
+      prefix: parameterPrefix(stage.stackName),
       settings: connection,
     });
 
@@ -139,7 +148,7 @@ export class RdsIamStack extends Stack {
     // at start-up; otherwise a one-off migration task runs as the first other schema-owner user.
     const appUserIsSchemaOwner = appUser.access === 'schema-owner';
     const migrationUser = appUserIsSchemaOwner ? undefined : config.databaseUsers.find((u) => u.access === 'schema-owner')?.name;
-    const names = deploymentNames(config.stackName);
+    const names = deploymentNames(stage.stackName);
     let migration: ServiceProps['migration'];
     if (migrationUser) {
       const migrationRole = new iam.Role(this, 'MigrationTaskRole', {
@@ -160,9 +169,11 @@ export class RdsIamStack extends Stack {
       internetEgress: config.internetEgress,
       taskRole: this.appRole,
       encryptionKey: this.dataKey,
-      deletionProtection: props.deletionProtection,
-      domainName: config.domainName,
+      domainName,
       hostedZone: config.hostedZone,
+      desiredCount: settings.minTasks,
+      maxCount: settings.maxTasks,
+      deletionProtection,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
@@ -178,8 +189,8 @@ export class RdsIamStack extends Stack {
     // RDS checks that it may publish when the subscription is created.
     this.databaseEvents.node.addDependency(this.notifications.policy);
     this.monitoring = new StackMonitoring(this, 'Monitoring', {
-      profile,
-      name: config.stackName,
+      profile: props.profile ?? stage.profile,
+      name: stage.stackName,
       topic: this.notifications.topic,
       database: this.database,
       service: this.service,
@@ -189,23 +200,25 @@ export class RdsIamStack extends Stack {
     this.service.rollBackOnAlarms(this.monitoring.rollbackAlarms);
 
     // CloudFront wants its certificate and web ACL from us-east-1: they live in a companion stack there.
-    this.edge = new EdgeStack(scope, edgeStackName(id), {
+    // Built in the same scope (the stage), so it shares the stage's account; one per stage, like the app stack.
+    this.edge = new EdgeStack(scope, EDGE_STACK_ID, {
+      stackName: edgeStackName(stage.stackName),
       env: { account: props.env?.account, region: EDGE_REGION },
-      appStackName: id,
+      appStackName: stage.stackName,
       webApplicationFirewall: settings.webApplicationFirewall,
-      domainName: config.domainName,
+      domainName,
       hostedZone: config.hostedZone,
-      description: `${config.projectName}: CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
+      description: `${config.projectName} (${stage.name}): CloudFront's us-east-1 parts (web application firewall, certificate, access logs)`,
     });
     this.frontDoor = new FrontDoor(this, 'FrontDoor', {
       loadBalancer: this.service.loadBalancer,
-      domainName: config.domainName,
+      domainName,
       viewerCertificate: this.edge.certificate,
       webAclArn: this.edge.webFirewall?.webAclArn,
       accessLogBucket: this.edge.accessLogBucket,
     });
-    if (config.domainName) {
-      new DomainRecords(this, 'DomainRecords', { domainName: config.domainName, distribution: this.frontDoor.distribution, hostedZone: config.hostedZone });
+    if (domainName) {
+      new DomainRecords(this, 'DomainRecords', { domainName, distribution: this.frontDoor.distribution, hostedZone: config.hostedZone });
     }
     recordCrossRegionReferenceHandlerSuppressions(this);
 
@@ -262,9 +275,9 @@ export class RdsIamStack extends Stack {
     });
   }
 
-  /** The configured AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
+  /** The stage's AZs, so the VPC needs no `availability-zones` context lookup (offline synth). */
   public override get availabilityZones(): string[] {
-    return [...this.config.availabilityZones];
+    return [...this.stage.availabilityZones];
   }
 
   /** Service principal for ECS tasks with a confused-deputy guard: only ECS acting for this account may assume the role. */

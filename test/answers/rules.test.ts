@@ -54,6 +54,10 @@ describe('defaults', () => {
       natGateways: 'per-az',
       multiAz: true,
       proxyAuth: 'end-to-end-iam',
+      stages: [
+        { name: 'dev', profile: 'development' },
+        { name: 'prod', profile: 'production' },
+      ],
     });
   });
 

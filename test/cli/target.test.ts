@@ -130,7 +130,7 @@ describe('--force never destroys work silently', () => {
     const { cwd, project } = editedProject();
     const run = cli(['project', '--force', '--overwrite', ...QUICK], { cwd });
     expect(run.status).toBe(0);
-    expect(readFileSync(join(project, 'src/main.ts'), 'utf8')).toContain('new RdsIamStack(');
+    expect(readFileSync(join(project, 'src/main.ts'), 'utf8')).toContain('addStages(app, stackConfig');
     expect(entries(cwd)).toEqual(['project']);
   });
 

@@ -52,6 +52,11 @@ beforeAll(() => {
       'orders_migrator:schema-owner',
       '--github-repo',
       'acme/orders',
+      // Two stages in two accounts: the project installs, runs its tests and synthesizes with them.
+      '--stage',
+      'dev:111111111111',
+      '--stage',
+      'prod:222222222222:eu-central-1',
       '--yes',
       '--package-source',
       `file:${tarball}`,
@@ -67,9 +72,13 @@ test('the first commit passes the generated CI: right after the scaffold, `proje
   expect(run('git', ['ls-files', 'test/infra/__snapshots__'], { cwd: project, env })).toContain('template-snapshot.test.ts.snap');
   expect(run('git', ['status', '--porcelain'], { cwd: project, env })).toBe('');
   run('npx', ['projen', 'build'], { cwd: project, env });
-  const templates = readdirSync(join(project, 'cdk.out')).filter((file) => file.endsWith('.template.json'));
-  // With --github-repo, the CI-access stack synthesizes next to the app stack.
-  expect(templates.sort()).toEqual(['orders-db-ci-access.template.json', 'orders-db.template.json']);
+  // One Stage per stage, and with --github-repo one CI-access stack per account.
+  expect(templateFiles(join(project, 'cdk.out')).sort()).toEqual([
+    expect.stringMatching(/^assembly-dev\/devApp[0-9A-F]{8}\.template\.json$/),
+    expect.stringMatching(/^assembly-prod\/prodApp[0-9A-F]{8}\.template\.json$/),
+    'orders-db-ci-access-dev.template.json',
+    'orders-db-ci-access-prod.template.json',
+  ]);
   const snapshot = readFileSync(join(project, 'test/infra/__snapshots__/template-snapshot.test.ts.snap'), 'utf8');
   expect(snapshot).toContain('ASSET-HASH');
   expect(snapshot).not.toMatch(/[0-9a-f]{64}/);
@@ -83,14 +92,16 @@ test("cdk.json carries the installed aws-cdk-lib's recommended feature flags; sy
   expect(output).not.toMatch(/feature flags? (are|is) not configured/);
 });
 
-test('the destroy procedure lifts every deletion protection: none is left in the stack the destroy workflow deploys', () => {
-  const template = (outdir: string) => JSON.parse(readFileSync(join(outdir, 'orders-db.template.json'), 'utf8')) as Parameters<typeof deletionProtectedResources>[0];
+test('the destroy procedure lifts every deletion protection: none is left in the stage the destroy workflow deploys', () => {
+  // prod: the production profile, protected by default.
+  const template = (outdir: string) =>
+    JSON.parse(readFileSync(join(outdir, templateFiles(outdir).find((file) => file.startsWith('assembly-prod/'))!), 'utf8')) as Parameters<typeof deletionProtectedResources>[0];
   const protectedByDefault = deletionProtectedResources(template(join(project, 'cdk.out')));
   expect(protectedByDefault.map((resource) => resource.split(' ')[0])).toEqual(
     expect.arrayContaining(['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::RDS::DBInstance']),
   );
-  const destroy = parse(readFileSync(join(project, '.github/workflows/destroy.yml'), 'utf8')) as { jobs: { destroy: { steps: { run?: string }[] } } };
-  const unprotect = destroy.jobs.destroy.steps.map((step) => step.run ?? '').find((script) => script.startsWith('npx cdk deploy'));
+  const destroy = parse(readFileSync(join(project, '.github/workflows/destroy.yml'), 'utf8')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+  const unprotect = destroy.jobs['destroy-prod']!.steps.map((step) => step.run ?? '').find((script) => script.startsWith('npx cdk deploy'));
   const context = unprotect?.match(/--context (\S+)/)?.[1];
   expect(context).toBeDefined();
   const outdir = join(work, 'cdk.out.unprotected');
@@ -187,6 +198,12 @@ const TEMPLATE_MATRIX = {
   },
   'largest-region': { region: 'us-east-1', azCount: 6, databaseUsers: ['svc:schema-owner'] },
   'iam-with-master-secret': { region: 'ap-southeast-2', azCount: 3, proxyAuth: 'iam-with-master-secret', githubRepository: 'acme/orders' },
+  'two-stages-two-accounts': {
+    region: 'eu-west-1',
+    azCount: 2,
+    githubRepository: 'acme/orders',
+    stages: ['dev:111111111111', 'prod:222222222222:eu-central-1'],
+  },
 } as const;
 
 describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given) => {
@@ -207,13 +224,16 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
     run('npx', ['projen'], { cwd: project, env });
   });
 
-  test('synthesize (cdk-nag clean)', () => {
-    expect(readdirSync(outdir).filter((file) => file.endsWith('.template.json')).length).toBeGreaterThan(0);
+  test('synthesize (cdk-nag clean): a stack per stage, a CI-access stack per account', () => {
+    const stages = 'stages' in given ? given.stages.length : 2;
+    const accounts = 'stages' in given ? new Set(given.stages.map((stage) => stage.split(':')[1])).size : 1;
+    const templates = templateFiles(outdir);
+    expect(templates.filter((file) => file.startsWith('assembly-'))).toHaveLength(stages);
+    expect(templates.filter((file) => file.includes('-ci-access'))).toHaveLength('githubRepository' in given ? accounts : 0);
   });
 
   test('cfn-lint reports no errors', () => {
-    const templates = readdirSync(outdir).filter((file) => file.endsWith('.template.json'));
-    run('cfn-lint', ['--format', 'parseable', ...templates.map((file) => join(outdir, file))], { cwd: work, env });
+    run('cfn-lint', ['--format', 'parseable', ...templateFiles(outdir).map((file) => join(outdir, file))], { cwd: work, env });
   });
 
   test('checkov reports no failed check (skips carry their reasons in the template)', () => {
@@ -231,15 +251,20 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
   });
 
   if ('githubRepository' in given) {
-    test('the deploy workflow pushes to the repository the stack creates (managed and owned names agree)', () => {
+    test("each stage's deploy job pushes to the repository that stage's stack creates (managed and owned names agree)", () => {
       const deploy = parse(readFileSync(join(project, '.github/workflows/deploy.yml'), 'utf8')) as {
-        jobs: { deploy: { env: Record<string, string> } };
+        jobs: Record<string, { env?: Record<string, string> }>;
       };
-      const template = JSON.parse(readFileSync(join(outdir, 'orders-db.template.json'), 'utf8')) as {
-        Resources: Record<string, { Type: string; Properties?: { RepositoryName?: string } }>;
-      };
-      const repositories = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::ECR::Repository');
-      expect(repositories.map((resource) => resource.Properties?.RepositoryName)).toEqual([deploy.jobs.deploy.env.IMAGE_REPOSITORY]);
+      const stageJobs = Object.entries(deploy.jobs).filter(([id]) => id.startsWith('deploy-'));
+      expect(stageJobs.length).toBeGreaterThan(0);
+      for (const [, job] of stageJobs) {
+        const template = templateFiles(outdir).find((file) => file.startsWith(`assembly-${job.env!.STAGE}/`))!;
+        const resources = (JSON.parse(readFileSync(join(outdir, template), 'utf8')) as {
+          Resources: Record<string, { Type: string; Properties?: { RepositoryName?: string } }>;
+        }).Resources;
+        const repositories = Object.values(resources).filter((resource) => resource.Type === 'AWS::ECR::Repository');
+        expect(repositories.map((resource) => resource.Properties?.RepositoryName)).toEqual([job.env!.IMAGE_REPOSITORY]);
+      }
     });
   }
 });
@@ -250,3 +275,7 @@ test("this repository's own workflows (build, release): actionlint and zizmor re
   expect(unpinnedActions(PACKAGE_ROOT)).toEqual([]);
 });
 
+/** The CloudFormation templates of a cloud assembly, the stages' nested assemblies included, relative to it. */
+function templateFiles(assembly: string): string[] {
+  return readdirSync(assembly, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.template.json'));
+}

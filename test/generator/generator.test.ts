@@ -17,6 +17,7 @@ const FULL_FLAGS = {
   githubRepo: 'acme/orders-db',
   domain: 'orders.example.com',
   alarmEmail: 'oncall@example.com',
+  stage: ['dev', 'prod:222222222222:eu-central-1'],
   hostedZone: 'Z0123456789ABCDEFGHIJ',
   hostedZoneName: 'orders.example.com',
   internetEgress: true,
@@ -45,6 +46,10 @@ describe('flags', () => {
       proxyAuth: 'iam-with-master-secret',
       githubRepository: 'acme/orders-db',
       domainName: 'orders.example.com',
+      stages: [
+        { name: 'dev', profile: 'development' },
+        { name: 'prod', account: '222222222222', region: 'eu-central-1', profile: 'production' },
+      ],
       alarmEmail: 'oncall@example.com',
       hostedZone: 'Z0123456789ABCDEFGHIJ',
       hostedZoneName: 'orders.example.com',
@@ -52,6 +57,15 @@ describe('flags', () => {
     const config = readText(result.cwd, 'src/stack-config.ts');
     expect(config).toContain("alarmEmail: 'oncall@example.com'");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("alarmEmail: 'oncall@example.com',");
+    expect(config).toContain("stackName: 'orders-db-prod',");
+    expect(config).toContain("account: '222222222222',");
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'prod', account: '222222222222', region: 'eu-central-1', profile: 'production' },");
+    // The README prices each stage from the package's table and names each account's CI-access stack.
+    const readme = readText(result.cwd, 'README.md');
+    expect(readme).toMatch(/\| `dev` \| `orders-db-dev` \| the deploying credentials' account \| `eu-west-1` \| development \| `db\.t4g\.medium`, single-AZ \|.*\| \$\d+ \|/);
+    expect(readme).toMatch(/\| `prod` \| `orders-db-prod` \| `222222222222` \| `eu-central-1` \| production \|/);
+    expect(readme).toContain('npx cdk deploy orders-db-ci-access-prod');
+    expect(readme).toContain('gh variable set AWS_DEPLOY_ROLE_ARN_PROD --body "$(output orders-db-ci-access-prod DeployRoleArnProd)"');
     expect(config).toContain("availabilityZones: [\n    'eu-west-1a',\n    'eu-west-1b',\n    'eu-west-1c',\n  ]");
     expect(config).toContain("proxyAuth: 'iam-with-master-secret'");
     expect(config).toContain("hostedZone: {\n    id: 'Z0123456789ABCDEFGHIJ',\n    name: 'orders.example.com',\n  }");

@@ -84,6 +84,16 @@ describe('RdsIamStackProject', () => {
     expect(() => new RdsIamStackProject({ ...answers, azCount: 9, outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(
       /^Invalid RdsIamStackProject options in \.projenrc\.ts:\n  - azCount 9 must be at most 6/,
     );
+    expect(() => new RdsIamStackProject({ ...answers, stages: [{ name: 'prod', instanceClass: 'db.t2.large' }], outdir: mkdtempSync(join(tmpdir(), 'p-')) })).toThrow(
+      /stages\[0\]\.instanceClass "db.t2.large" must be a class that RDS for MySQL 8.4 offers behind RDS Proxy/,
+    );
+  });
+
+  test('a .projenrc.ts from before stages (no stages option) still renders: dev then prod', () => {
+    const { stages: _omitted, ...legacy } = parseAnswers(withDefaults({ name: 'orders-db' }));
+    const output = Testing.synth(new RdsIamStackProject({ ...legacy, outdir: mkdtempSync(join(tmpdir(), 'p-')) }));
+    expect(output['src/stack-config.ts']).toContain("stackName: 'orders-db-dev',");
+    expect(output['src/stack-config.ts']).toContain("stackName: 'orders-db-prod',");
   });
 
   test('names a bad option as .projenrc.ts writes it, not by the generator flag', () => {

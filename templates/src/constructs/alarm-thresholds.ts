@@ -1,4 +1,4 @@
-import type { StageProfile } from '../stage-profile.js';
+import type { StageProfile } from '../stack-config.js';
 
 /** Every alarm threshold of a stage. Percentages are 0-100. */
 export interface AlarmThresholds {

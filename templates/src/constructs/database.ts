@@ -53,12 +53,6 @@ export interface DatabaseProps {
   /** Customer-managed KMS key for storage, the master secret, Performance Insights and the log groups. */
   readonly encryptionKey: kms.IKey;
   /**
-   * Deletion protection on the instance. Off only to delete the stack: the destroy workflow deploys
-   * with it off first (`-c deletionProtection=false`), since CloudFormation cannot delete a protected instance.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-  /**
    * Instance class and size.
    * @default db.m7g.large (Graviton, non-burstable)
    */
@@ -74,10 +68,17 @@ export interface DatabaseProps {
    */
   readonly maxAllocatedStorage?: number;
   /**
-   * Automated backup retention (at least 7 days).
+   * Automated backup retention, 1-35 days (a development stage keeps a few days, production two weeks).
    * @default Duration.days(14)
    */
   readonly backupRetention?: Duration;
+  /**
+   * Refuse deletion of the instance. Off for a development stage, and for the one deployment right
+   * before a stack is deleted (the destroy workflow, `-c deletionProtection=false`): CloudFormation
+   * cannot delete a protected instance. Removal takes a final snapshot either way.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
   /**
    * Retention of the exported database and proxy logs.
    * @default logs.RetentionDays.ONE_YEAR
@@ -124,9 +125,10 @@ export class Database extends Construct {
       throw new Error(`'${MASTER_USERNAME}' is the master user and cannot be an IAM user`);
     }
     const backupRetention = props.backupRetention ?? Duration.days(14);
-    if (backupRetention.toDays() < 7) {
-      throw new Error(`backupRetention must be at least 7 days, got ${backupRetention.toDays()}`);
+    if (backupRetention.toDays() < 1 || backupRetention.toDays() > 35) {
+      throw new Error(`backupRetention must be 1-35 days (RDS's range; 0 would turn backups off), got ${backupRetention.toDays()}`);
     }
+    const deletionProtection = props.deletionProtection ?? true;
     this.databaseName = props.databaseName;
     this.users = props.users;
 
@@ -212,7 +214,8 @@ export class Database extends Construct {
       backupRetention,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection,
+      // A final snapshot on removal, with or without deletion protection.
       removalPolicy: RemovalPolicy.SNAPSHOT,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
@@ -246,17 +249,24 @@ export class Database extends Construct {
           'the RDSOSMetrics log group; a hand-copied policy would drift from the service\'s needs.',
       });
     }
-    if (props.deletionProtection === false) {
-      Validations.of(this.instance).acknowledge({
-        id: 'AwsSolutions-RDS10',
-        reason: 'Deletion protection is off only in the deployment right before the stack is deleted (destroy workflow); removal still takes a final snapshot.',
-      });
-    }
-    if (!props.multiAz) {
-      const reason = 'Single-AZ chosen explicitly in stack-config (multiAz: false), e.g. for a non-production environment.';
-      Validations.of(this.instance).acknowledge({ id: 'AwsSolutions-RDS3', reason });
+    // Choices a development stage makes on purpose, acknowledged with their reason (cdk-nag) and
+    // skipped with it (checkov; one metadata entry holds every skip of the resource).
+    const choices = [
+      ...(deletionProtection ? [] : [{
+        nag: 'AwsSolutions-RDS10',
+        checkov: 'CKV_AWS_293',
+        reason: 'Deletion protection off by choice for a development stage (stack-config stages[].settings.deletionProtection), or only in the deployment right before the stack is deleted (destroy workflow); RemovalPolicy.SNAPSHOT still keeps a final snapshot.',
+      }]),
+      ...(props.multiAz ? [] : [{
+        nag: 'AwsSolutions-RDS3',
+        checkov: 'CKV_AWS_157',
+        reason: 'Single-AZ chosen explicitly in stack-config (multiAz: false), e.g. for a non-production environment.',
+      }]),
+    ];
+    for (const { nag, reason } of choices) Validations.of(this.instance).acknowledge({ id: nag, reason });
+    if (choices.length > 0) {
       (this.instance.node.defaultChild as rds.CfnDBInstance).addMetadata('checkov', {
-        skip: [{ id: 'CKV_AWS_157', comment: reason }],
+        skip: choices.map(({ checkov, reason }) => ({ id: checkov, comment: reason })),
       });
     }
 

@@ -77,7 +77,7 @@ export class FrontDoor extends Construct {
     });
     const checkovSkips: { id: string; comment: string }[] = [];
     if (!props.webAclArn) {
-      const reason = 'Web application firewall turned off for this stage (stage-profile.ts: development); production always has one.';
+      const reason = 'Web application firewall turned off for this stage (stages[].settings.webApplicationFirewall in .projenrc.ts); production always has one.';
       Validations.of(this.distribution).acknowledge({ id: 'AwsSolutions-CFR2', reason });
       checkovSkips.push({ id: 'CKV_AWS_68', comment: reason });
     }

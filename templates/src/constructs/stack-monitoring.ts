@@ -18,7 +18,7 @@ import type { Database } from './database.js';
 import { instanceClassFacts } from './instance-class.js';
 import { RdsProxyMonitoring } from './rds-proxy-monitoring.js';
 import type { DeploymentAlarm, Service } from './service.js';
-import type { StageProfile } from '../stage-profile.js';
+import type { StageProfile } from '../stack-config.js';
 
 /** A metric with one alarm, for the library's custom monitoring. */
 function alarmed(

@@ -7,12 +7,16 @@ const account = '123456789012';
 const region = 'eu-west-1';
 const partition = { Ref: 'AWS::Partition' };
 
+/** A stage of the `my-stack` project in the tests' region. */
+function ciStage(name: string, stageRegion = region) {
+  return { name, region: stageRegion, appStackName: `my-stack-${name}`, deployment: deploymentNames(`my-stack-${name}`) };
+}
+
 function synth(overrides: Partial<CiAccessStackProps> = {}) {
   const app = checkedApp();
   const stack = new CiAccessStack(app, 'my-stack-ci-access', {
     githubRepository: 'acme/orders',
-    appStackName: 'my-stack',
-    deployment: deploymentNames('my-stack'),
+    stages: [ciStage('prod')],
     env: { account, region },
     ...overrides,
   });
@@ -74,8 +78,8 @@ describe('CiAccessStack', () => {
     },
   ];
 
-  test('the deploy role trusts only the production environment of the repository (exact aud and sub)', () => {
-    expect(roleOf(template, 'DeployRole').trust).toEqual(trustFor('repo:acme/orders:environment:production'));
+  test("the deploy role trusts only the stage's environment of the repository (exact aud and sub)", () => {
+    expect(roleOf(template, 'DeployRole').trust).toEqual(trustFor('repo:acme/orders:environment:prod'));
   });
 
   test('the diff role trusts only pull requests of the repository', () => {
@@ -105,7 +109,7 @@ describe('CiAccessStack', () => {
     expect(ecrStatements).toHaveLength(2);
     for (const statement of ecrStatements) {
       if (statement.Resource === '*') expect(statement.Action).toBe('ecr:GetAuthorizationToken');
-      else expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', partition, `:ecr:${region}:${account}:repository/my-stack/app`]] });
+      else expect(statement.Resource).toEqual({ 'Fn::Join': ['', ['arn:', partition, `:ecr:${region}:${account}:repository/my-stack-prod/app`]] });
     }
     expect(JSON.stringify(ecrStatements)).toContain('ecr:PutImage');
     template.resourceCountIs('AWS::ECR::Repository', 0);
@@ -118,14 +122,14 @@ describe('CiAccessStack', () => {
       Sid: 'RunMigrationTask',
       Effect: 'Allow',
       Action: 'ecs:RunTask',
-      Resource: arn(`:ecs:${region}:${account}:task-definition/my-stack-migrate:*`),
-      Condition: { ArnEquals: { 'ecs:cluster': arn(`:ecs:${region}:${account}:cluster/my-stack`) } },
+      Resource: arn(`:ecs:${region}:${account}:task-definition/my-stack-prod-migrate:*`),
+      Condition: { ArnEquals: { 'ecs:cluster': arn(`:ecs:${region}:${account}:cluster/my-stack-prod`) } },
     });
     expect(policy.find((s) => s.Sid === 'PassMigrationRoles')).toEqual({
       Sid: 'PassMigrationRoles',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: arn(`:iam::${account}:role/my-stack/migration/*`),
+      Resource: arn(`:iam::${account}:role/my-stack-prod/migration/*`),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
     expect(policy.find((s) => s.Sid === 'WatchMigrationTask')?.Action).toBe('ecs:DescribeTasks');
@@ -142,7 +146,7 @@ describe('CiAccessStack', () => {
         Sid: 'ReadAppStack',
         Effect: 'Allow',
         Action: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate', 'cloudformation:ListStackResources'],
-        Resource: { 'Fn::Join': ['', ['arn:', partition, `:cloudformation:${region}:${account}:stack/my-stack/*`]] },
+        Resource: { 'Fn::Join': ['', ['arn:', partition, `:cloudformation:${region}:${account}:stack/my-stack-prod/*`]] },
       },
       {
         Sid: 'ReadBootstrapVersion',
@@ -159,7 +163,8 @@ describe('CiAccessStack', () => {
 
   test('outputs the role ARNs the workflows need as repository variables', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DeployRoleArn', 'DiffRoleArn', 'GithubOidcProviderArn']));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DeployRoleArnProd', 'DiffRoleArnProd', 'GithubOidcProviderArn']));
+    expect(outputs.DeployRoleArnProd!.Description).toBe('Repository variable AWS_DEPLOY_ROLE_ARN_PROD');
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged finding, and synthesis passes', () => {
@@ -192,7 +197,7 @@ describe('CiAccessStack options', () => {
           Match.objectLike({
             Condition: {
               StringEquals: Match.objectLike({
-                'token.actions.githubusercontent.com:sub': 'repo:acme@1234/orders@98765:environment:production',
+                'token.actions.githubusercontent.com:sub': 'repo:acme@1234/orders@98765:environment:prod',
               }),
             },
           }),
@@ -202,10 +207,10 @@ describe('CiAccessStack options', () => {
     expect(githubSubjectPrefix('acme/orders', { ownerId: '1', repositoryId: '2' })).toBe('repo:acme@1/orders@2');
   });
 
-  test('another deployment environment and bootstrap qualifier', () => {
-    const { template } = synth({ deployEnvironment: 'prod-eu', bootstrapQualifier: 'custom123' });
+  test('another stage name and bootstrap qualifier', () => {
+    const { template } = synth({ stages: [ciStage('prodeu')], bootstrapQualifier: 'custom123' });
     const iam = JSON.stringify({ ...template.findResources('AWS::IAM::Role'), ...template.findResources('AWS::IAM::Policy') });
-    expect(iam).toContain('repo:acme/orders:environment:prod-eu');
+    expect(iam).toContain('repo:acme/orders:environment:prodeu');
     expect(iam).toContain('cdk-custom123-deploy-role-');
     expect(iam).toContain('/cdk-bootstrap/custom123/version');
     expect(iam).not.toContain('hnb659fds');
@@ -225,5 +230,31 @@ describe('CiAccessStack options', () => {
     expect(() => synth({ githubRepository: 'acme' })).toThrow(/OWNER\/REPO/);
     expect(() => synth({ githubRepository: 'acme/*' })).toThrow(/OWNER\/REPO/);
     expect(() => synth({ immutableSubject: { ownerId: 'acme', repositoryId: '1' } })).toThrow(/numeric/);
+    expect(() => synth({ stages: [] })).toThrow(/at least one stage/);
+  });
+});
+
+describe('CiAccessStack with two stages in one account', () => {
+  const { app, template } = synth({ stages: [ciStage('dev', 'eu-central-1'), ciStage('prod')] });
+
+  test('each stage has its own deploy role, trusted only for its own environment', () => {
+    expect(roleOf(template, 'DeployRoleDev').trust[0]!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']).toBe('repo:acme/orders:environment:dev');
+    expect(roleOf(template, 'DeployRoleProd').trust[0]!.Condition!.StringEquals!['token.actions.githubusercontent.com:sub']).toBe('repo:acme/orders:environment:prod');
+  });
+
+  test("deploying dev can never touch prod's resources: its grants name only dev's stack, repository, cluster and region", () => {
+    const dev = JSON.stringify(roleOf(template, 'DeployRoleDev').policy);
+    expect(dev).toContain('repository/my-stack-dev/app');
+    expect(dev).toContain('cluster/my-stack-dev');
+    expect(dev).toContain('-role-123456789012-eu-central-1');
+    expect(dev).not.toContain('my-stack-prod');
+    expect(dev).not.toContain(`-role-${account}-${region}`);
+    expect(JSON.stringify(roleOf(template, 'DiffRoleDev').policy)).not.toContain('my-stack-prod');
+    expect(JSON.stringify(roleOf(template, 'DeployRoleProd').policy)).not.toContain('my-stack-dev');
+  });
+
+  test('one OIDC provider for the account; cdk-nag clean', () => {
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    expect(nagFindings(app)).toEqual([]);
   });
 });

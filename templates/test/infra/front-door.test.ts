@@ -2,10 +2,9 @@ import { jest } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/web-firewall.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StackConfig } from '../../src/stack-config.js';
-import type { StageProfile } from '../../src/stage-profile.js';
-import { variants } from '../support/configs.js';
-import { checkedApp, nagFindings, synthesize } from '../support/synth.js';
+import type { StackConfig, StageProfile, StageSettings } from '../../src/stack-config.js';
+import { developmentSettings, productionSettings, variants } from '../support/configs.js';
+import { checkedApp, lastStage, nagFindings, synthesize } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -15,10 +14,19 @@ const zone = { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' };
 const withDomain: StackConfig = { ...variants.default, domainName: 'app.example.com' };
 const withZone: StackConfig = { ...withDomain, hostedZone: zone };
 
-/** Both templates of a config in a stage profile (the app stack and its us-east-1 companion), cdk-nag checked. */
-function synthesizeProfile(config: StackConfig, profile: StageProfile): { app: Template; edge: Template; stack: RdsIamStack } {
+/**
+ * Both templates of a config whose stage has `profile` and that profile's settings (with
+ * `overrides`), the app stack and its us-east-1 companion, cdk-nag checked.
+ */
+function synthesizeProfile(
+  config: StackConfig,
+  profile: StageProfile,
+  overrides: Partial<StageSettings> = {},
+): { app: Template; edge: Template; stack: RdsIamStack } {
+  const settings = { ...(profile === 'development' ? developmentSettings : productionSettings), ...overrides };
+  const stage = { ...lastStage(config), profile, settings };
   const app = checkedApp();
-  const stack = new RdsIamStack(app, config.stackName, { config, profile, env: { region: config.region, account: '123456789012' } });
+  const stack = new RdsIamStack(app, stage.stackName, { config: { ...config, stages: [stage] }, stage, env: { region: stage.region, account: '123456789012' } });
   return { app: Template.fromStack(stack), edge: Template.fromStack(stack.edge), stack };
 }
 
@@ -88,7 +96,7 @@ describe('web application firewall', () => {
 
   test('CLOUDFRONT scope: the AWS managed rule groups, then a per-client-IP rate rule that blocks', () => {
     const acl = onlyResource(edge, 'AWS::WAFv2::WebACL').props;
-    expect(acl).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} }, Name: 'my-stack' });
+    expect(acl).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} }, Name: 'my-stack-prod' });
     const rules = acl.Rules as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(rules.map((r) => r.Name)).toEqual([
       'AWSManagedRulesAmazonIpReputationList',
@@ -107,7 +115,7 @@ describe('web application firewall', () => {
 
   test('every request logged to an encrypted, retained log group named aws-waf-logs-*, authorization header redacted', () => {
     const logGroup = onlyResource(edge, 'AWS::Logs::LogGroup');
-    expect(logGroup.props).toMatchObject({ LogGroupName: 'aws-waf-logs-my-stack', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^LogKey/), 'Arn'] } });
+    expect(logGroup.props).toMatchObject({ LogGroupName: 'aws-waf-logs-my-stack-prod', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^LogKey/), 'Arn'] } });
     expect(edge.toJSON().Resources[logGroup.id].DeletionPolicy).toBe('Retain');
     const logging = onlyResource(edge, 'AWS::WAFv2::LoggingConfiguration').props;
     expect(logging.ResourceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WebFirewallWebAcl/), 'Arn'] });
@@ -124,6 +132,10 @@ describe('web application firewall', () => {
     expect(onlyResource(development.app, 'AWS::CloudFront::Distribution').props.DistributionConfig.WebACLId).toBeUndefined();
     const production = synthesizeProfile(variants.default, 'production');
     production.edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
+  });
+
+  test("a stage's webApplicationFirewall setting overrides its profile's", () => {
+    synthesizeProfile(variants.default, 'development', { webApplicationFirewall: true }).edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
   test('the development profile uses one NAT gateway when internet egress is on', () => {

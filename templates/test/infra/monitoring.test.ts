@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StageProfile } from '../../src/stage-profile.js';
+import type { StageProfile } from '../../src/stack-config.js';
 import { variants } from '../support/configs.js';
-import { checkedApp, synthesize } from '../support/synth.js';
+import { checkedApp, lastStage, synthesize } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -15,7 +15,8 @@ const config = { ...variants.default, alarmEmail: 'oncall@example.com' };
 
 /** The stack as src/main.ts builds it, with a stage profile; synthesis runs cdk-nag (findings throw). */
 function synthesizeProfile(profile: StageProfile): Template {
-  const stack = new RdsIamStack(checkedApp(), config.stackName, { config, profile, env: { region: config.region, account: '123456789012' } });
+  const stage = lastStage(config);
+  const stack = new RdsIamStack(checkedApp(), stage.stackName, { config, stage, profile, env: { region: stage.region, account: '123456789012' } });
   return Template.fromStack(stack);
 }
 
@@ -43,7 +44,7 @@ const EXPECTED_ALARMS: Record<string, { watches: string; comparison: string; pro
   'Database-Min-Usage-Count-Low': { watches: `AWS/RDS/FreeStorageSpace Maximum 300 ${RDS}`, comparison: LT, production: 2.5 * 1024 ** 3, development: 1024 ** 3, periods: [3, 6] },
   'Database-Freeable-Memory-Low': { watches: `AWS/RDS/FreeableMemory Minimum 300 ${RDS}`, comparison: LT, production: 858_993_459, development: 429_496_729, periods: [3, 6] },
   'Database-Connections-High': { watches: `AWS/RDS/DatabaseConnections Maximum 300 ${RDS}`, comparison: GT, production: 545, development: 613, periods: [3, 6] },
-  'Database-Iam-Auth-Failures-High': { watches: 'my-stack/Database/IamAuthenticationFailures Sum 300 []', comparison: GT, production: 5, development: 20, periods: [3, 6] },
+  'Database-Iam-Auth-Failures-High': { watches: 'my-stack-prod/Database/IamAuthenticationFailures Sum 300 []', comparison: GT, production: 5, development: 20, periods: [3, 6] },
   'Proxy-Availability-Low': { watches: 'AWS/RDS/AvailabilityPercentage Average 60 [ProxyName,TargetGroup,TargetRole]', comparison: LT, production: 99, development: 90, periods: [15, 30] },
   'Proxy-Client-Connections-High': { watches: `AWS/RDS/ClientConnections Sum 60 ${PROXY}`, comparison: GT, production: 48, development: 54, periods: [15, 30] },
   'Proxy-Database-Connections-High': {
@@ -87,11 +88,11 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
   );
 
   test('exactly the expected alarms exist', () => {
-    expect(Object.keys(alarms).sort()).toEqual(Object.keys(EXPECTED_ALARMS).map((suffix) => `my-stack-${suffix}`).sort());
+    expect(Object.keys(alarms).sort()).toEqual(Object.keys(EXPECTED_ALARMS).map((suffix) => `my-stack-prod-${suffix}`).sort());
   });
 
   test.each(Object.entries(EXPECTED_ALARMS))('alarm %s: metric, dimensions, threshold, periods, actions', (suffix, expected) => {
-    const alarm = alarms[`my-stack-${suffix}`]!.props;
+    const alarm = alarms[`my-stack-prod-${suffix}`]!.props;
     expect(watched(alarm)).toBe(expected.watches);
     const periods = expected.periods[profile === 'production' ? 0 : 1];
     expect(alarm).toMatchObject({
@@ -106,7 +107,7 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
   });
 
   test('dimensions point at this stack\'s resources', () => {
-    const json = (name: string) => JSON.stringify(alarms[`my-stack-${name}`]!.props);
+    const json = (name: string) => JSON.stringify(alarms[`my-stack-prod-${name}`]!.props);
     expect(json('Database-CPU-Usage-High')).toContain(`{"Name":"DBInstanceIdentifier","Value":{"Ref":"${onlyResource(template, 'AWS::RDS::DBInstance').id}"}}`);
     expect(json('Proxy-Availability-Low')).toContain(`{"Name":"ProxyName","Value":{"Ref":"${onlyResource(template, 'AWS::RDS::DBProxy').id}"}},{"Name":"TargetGroup","Value":"default"},{"Name":"TargetRole","Value":"READ_WRITE"}`);
     expect(json('Service-CPU-Usage-High')).toContain(`{"Name":"ServiceName","Value":{"Fn::GetAtt":["${onlyResource(template, 'AWS::ECS::Service').id}","Name"]}}`);
@@ -116,7 +117,7 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
 
   test('no requests means no 5xx and no slow responses; a silent IAM error log means no failures', () => {
     for (const name of ['Service-LoadBalancer-5xx-High', 'Service-Target-5xx-High', 'Service-Target-Latency-P99-High', 'Database-Iam-Auth-Failures-High', 'UserBootstrap-Fault-Count-Errors']) {
-      expect(alarms[`my-stack-${name}`]!.props.TreatMissingData).toBe('notBreaching');
+      expect(alarms[`my-stack-prod-${name}`]!.props.TreatMissingData).toBe('notBreaching');
     }
   });
 
@@ -124,17 +125,17 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
     const service = onlyResource(template, 'AWS::ECS::Service');
     expect(service.props.DeploymentConfiguration).toMatchObject({
       DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      Alarms: { Enable: true, Rollback: true, AlarmNames: ROLLBACK_ALARMS.map((name) => `my-stack-${name}`) },
+      Alarms: { Enable: true, Rollback: true, AlarmNames: ROLLBACK_ALARMS.map((name) => `my-stack-prod-${name}`) },
     });
     // Named literally (no reference back from the service), created before it.
-    expect(template.toJSON().Resources[service.id].DependsOn).toEqual(expect.arrayContaining(ROLLBACK_ALARMS.map((name) => alarms[`my-stack-${name}`]!.id)));
+    expect(template.toJSON().Resources[service.id].DependsOn).toEqual(expect.arrayContaining(ROLLBACK_ALARMS.map((name) => alarms[`my-stack-prod-${name}`]!.id)));
   });
 
   test('IAM authentication failures: a metric filter counting every line of the exported iam-db-auth-error log', () => {
     const filter = onlyResource(template, 'AWS::Logs::MetricFilter').props;
     expect(filter).toMatchObject({
       FilterPattern: '',
-      MetricTransformations: [{ MetricNamespace: 'my-stack/Database', MetricName: 'IamAuthenticationFailures', MetricValue: '1', DefaultValue: 0 }],
+      MetricTransformations: [{ MetricNamespace: 'my-stack-prod/Database', MetricName: 'IamAuthenticationFailures', MetricValue: '1', DefaultValue: 0 }],
     });
     const logGroup = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('/iam-db-auth-error$') } });
     expect(filter.LogGroupName).toEqual({ Ref: Object.keys(logGroup)[0] });
@@ -188,7 +189,7 @@ describe('notification topic, events, dashboard and audit log', () => {
 
   test('dashboard with the same signals; its URL is a stack output', () => {
     const dashboard = onlyResource(template, 'AWS::CloudWatch::Dashboard');
-    expect(dashboard.props.DashboardName).toBe('my-stack');
+    expect(dashboard.props.DashboardName).toBe('my-stack-prod');
     const body = JSON.stringify(dashboard.props.DashboardBody);
     for (const metric of ['CPUUtilization', 'FreeStorageSpace', 'ClientConnections', 'DatabaseConnectionsCurrentlySessionPinned', 'HTTPCode_Target_5XX_Count', 'RunningTaskCount', 'IamAuthenticationFailures']) {
       expect(body).toContain(metric);

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { stackConfig } from '../../src/stack-config.js';
 import { variants } from '../support/configs.js';
-import { build, nagFindings, synthesize } from '../support/synth.js';
+import { build, lastStage, nagFindings, synthesize } from '../support/synth.js';
 import { normalizeAssetHashes, onlyResource, proxyUserArn, resourceTypeCounts } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -57,11 +57,11 @@ describe('RdsIamStack', () => {
 
   test('connection settings are SSM String parameters and outputs', () => {
     const expected: Record<string, unknown> = {
-      '/my-stack/database/proxy-endpoint': { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
-      '/my-stack/database/port': '3306',
-      '/my-stack/database/name': 'app',
-      '/my-stack/database/region': 'eu-west-1',
-      '/my-stack/database/app-user': 'app_user',
+      '/my-stack-prod/database/proxy-endpoint': { 'Fn::GetAtt': [proxyId, 'Endpoint'] },
+      '/my-stack-prod/database/port': '3306',
+      '/my-stack-prod/database/name': 'app',
+      '/my-stack-prod/database/region': 'eu-west-1',
+      '/my-stack-prod/database/app-user': 'app_user',
     };
     for (const [name, value] of Object.entries(expected)) {
       template.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Type: 'String', Value: value });
@@ -74,10 +74,10 @@ describe('RdsIamStack', () => {
     template.hasOutput('DatabaseAppUser', { Value: 'app_user' });
   });
 
-  test('stack name and parameter path come from stackConfig.stackName (scoped project name)', () => {
+  test("stack name and parameter path come from the stage's stack name (scoped project name + stage)", () => {
     const { stack: s, template: t } = synthesize(variants.threeAzMixed);
-    expect(s.stackName).toBe('orders-db');
-    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/orders-db/database/name', Value: 'orders' });
+    expect(s.stackName).toBe('orders-db-prod');
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/orders-db-prod/database/name', Value: 'orders' });
   });
 
   test.each(Object.entries(variants))('no secret, password or secret ARN in outputs or parameters (%s)', (_name, config) => {
@@ -138,20 +138,20 @@ describe('cdk-nag AwsSolutions', () => {
 /** Every cdk-nag acknowledgement in the threeAzMixed variant, by construct path (each with a written reason in the code). */
 // (F3002/F3003 on the flow log are added by aws-cdk-lib itself.)
 const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
-  'orders-db/Network/Vpc': ['CloudFormation-Validate::W3010'],
-  'orders-db/Network/Vpc/FlowLog': ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
-  'orders-db/Database/Instance': ['Annotation::AwsSolutions-RDS11', 'Annotation::AwsSolutions-RDS3'],
-  'orders-db/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
-  'orders-db/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
-  'orders-db/Service/AccessLogBucket': ['Annotation::AwsSolutions-S1'],
-  'orders-db/Network/AwsApis/S3PrefixList': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db-prod/Network/Vpc': ['CloudFormation-Validate::W3010'],
+  'orders-db-prod/Network/Vpc/FlowLog': ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
+  'orders-db-prod/Database/Instance': ['Annotation::AwsSolutions-RDS11', 'Annotation::AwsSolutions-RDS3'],
+  'orders-db-prod/Database/Instance/MonitoringRole': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]'],
+  'orders-db-prod/DatabaseUsers/Role': ['Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
+  'orders-db-prod/Service/AccessLogBucket': ['Annotation::AwsSolutions-S1'],
+  'orders-db-prod/Network/AwsApis/S3PrefixList': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
   // No domain in this variant: CloudFront's own certificate (CFR4). No EC23: nothing admits the internet.
-  'orders-db/FrontDoor/Distribution': ['Annotation::AwsSolutions-CFR1', 'Annotation::AwsSolutions-CFR4'],
-  'orders-db/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
-  'orders-db/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
-  'orders-db/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
-  'orders-db/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
-  'orders-db/DatabaseUsers/Provider': [
+  'orders-db-prod/FrontDoor/Distribution': ['Annotation::AwsSolutions-CFR1', 'Annotation::AwsSolutions-CFR4'],
+  'orders-db-prod/Service/TaskDefinition': ['Annotation::AwsSolutions-ECS2'],
+  'orders-db-prod/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db-prod/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
+  'orders-db-prod/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  'orders-db-prod/DatabaseUsers/Provider': [
     'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',
   ],
@@ -251,10 +251,10 @@ describe("the project's own stackConfig", () => {
   // Whatever .projenrc.ts says: only properties that hold for every valid configuration.
   const { app, stack, template } = synthesize(stackConfig);
 
-  test('synthesizes under cdk-nag with zero findings, as stackConfig.stackName in stackConfig.region', () => {
+  test("synthesizes under cdk-nag with zero findings, as the last stage's stack in its region", () => {
     expect(nagFindings(app)).toEqual([]);
-    expect(stack.stackName).toBe(stackConfig.stackName);
-    expect(stack.region).toBe(stackConfig.region);
+    expect(stack.stackName).toBe(lastStage(stackConfig).stackName);
+    expect(stack.region).toBe(lastStage(stackConfig).region);
   });
 
   test('bootstraps exactly the configured users and grants only the app user to the app role', () => {

@@ -262,15 +262,15 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
     const migration = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .map((r) => r.Properties)
       .find((t) => t.ContainerDefinitions[0].Name === 'migrate')!;
-    expect(migration.Family).toBe('orders-db-migrate');
-    const roles = template.findResources('AWS::IAM::Role', { Properties: { Path: '/orders-db/migration/' } });
+    expect(migration.Family).toBe('orders-db-prod-migrate');
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { Path: '/orders-db-prod/migration/' } });
     expect(Object.keys(roles).sort()).toEqual([
       expect.stringMatching(/^MigrationTaskRole/),
       expect.stringMatching(/^ServiceMigrationExecutionRole/),
     ]);
     expect(migration.ExecutionRoleArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ServiceMigrationExecutionRole/), 'Arn'] });
-    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'orders-db' });
-    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'orders-db/app' });
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'orders-db-prod' });
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'orders-db-prod/app' });
     // The migration image is its own parameter: migrations run on the new image before the service rolls.
     template.hasParameter('MigrationImageTag', { Type: 'String', Default: '' });
     expect(JSON.stringify(migration.ContainerDefinitions[0].Image)).toContain('MigrationImageTag');

@@ -1,4 +1,4 @@
-import type { StackConfig } from '../../src/stack-config.js';
+import type { StackConfig, StageConfig, StageSettings } from '../../src/stack-config.js';
 
 /**
  * Config variants the tests synthesize (and that cfn-lint/checkov check, see the README).
@@ -6,7 +6,45 @@ import type { StackConfig } from '../../src/stack-config.js';
  * keep their meaning whatever `.projenrc.ts` says. Tests of the project's own config import
  * `stackConfig` directly and assert only properties that hold for every valid config.
  */
-const base: StackConfig = {
+/** The profiles' settings as the package renders them (production with natGateways per-az and Multi-AZ). */
+export const productionSettings: StageSettings = {
+  instanceClass: 'db.m7g.large',
+  multiAz: true,
+  natGateways: 'per-az',
+  webApplicationFirewall: true,
+  minTasks: 2,
+  maxTasks: 6,
+  deletionProtection: true,
+  backupRetentionDays: 14,
+};
+export const developmentSettings: StageSettings = {
+  instanceClass: 'db.t4g.medium',
+  multiAz: false,
+  natGateways: 'single',
+  webApplicationFirewall: false,
+  minTasks: 1,
+  maxTasks: 2,
+  deletionProtection: false,
+  backupRetentionDays: 3,
+};
+
+/**
+ * A config whose one stage, `prod`, follows the top-level region, zones, NAT mode and Multi-AZ, as
+ * a project from before stages does: use it after overriding any of them.
+ */
+export function withProductionStage(config: Omit<StackConfig, 'stages'>): StackConfig {
+  const prod: StageConfig = {
+    name: 'prod',
+    region: config.region,
+    availabilityZones: config.availabilityZones,
+    profile: 'production',
+    stackName: `${config.stackName}-prod`,
+    settings: { ...productionSettings, natGateways: config.natGateways, multiAz: config.multiAz },
+  };
+  return { ...config, stages: [prod] };
+}
+
+const base: StackConfig = withProductionStage({
   projectName: 'my-stack',
   stackName: 'my-stack',
   region: 'eu-west-1',
@@ -18,13 +56,13 @@ const base: StackConfig = {
   natGateways: 'per-az',
   multiAz: true,
   proxyAuth: 'end-to-end-iam',
-};
+});
 
 export const variants = {
   /** 2 AZs, 1 user, defaults. */
   default: base,
   /** Scoped project name, 3 AZs, three users with mixed access levels, a single NAT gateway, single-AZ database. */
-  threeAzMixed: {
+  threeAzMixed: withProductionStage({
     ...base,
     projectName: '@acme/orders-db',
     stackName: 'orders-db',
@@ -39,19 +77,37 @@ export const variants = {
     appUser: 'orders_app',
     natGateways: 'single',
     multiAz: false,
-  },
+  }),
   /** Every AZ of us-east-1. */
-  sixAzUsEast1: {
+  sixAzUsEast1: withProductionStage({
     ...base,
     projectName: 'big-stack',
     stackName: 'big-stack',
     region: 'us-east-1',
     availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'],
-  },
+  }),
   /** The alternative proxy mode with the RDS-managed master secret registered. */
   masterSecretMode: {
     ...base,
     proxyAuth: 'iam-with-master-secret',
+  },
+  /** The development profile: single NAT, single-AZ small class, one task, no deletion protection. */
+  development: {
+    ...base,
+    stages: [{ ...base.stages[0]!, name: 'dev', profile: 'development', stackName: 'my-stack-dev', settings: developmentSettings }],
+  },
+  /** dev then prod, each in its own account and region (the CI-access stacks follow the accounts), with a migration task. */
+  twoAccounts: {
+    ...base,
+    databaseUsers: [
+      { name: 'app_user', access: 'read-write' },
+      { name: 'migrator', access: 'schema-owner' },
+    ],
+    stages: [
+      { name: 'dev', account: '111111111111', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], profile: 'development', stackName: 'my-stack-dev', settings: developmentSettings },
+      { name: 'prod', account: '222222222222', region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'], profile: 'production', stackName: 'my-stack-prod', settings: productionSettings },
+    ],
+    githubRepository: 'acme/orders',
   },
 } satisfies Record<string, StackConfig>;
 
@@ -64,9 +120,9 @@ export const focusedConfigs = {
   /** A custom domain: HTTPS with an ACM certificate. */
   withDomain: { ...base, domainName: 'app.example.com' },
   /** A region opened after August 2022 (ALB log delivery by service principal). */
-  newerRegion: { ...base, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] },
+  newerRegion: withProductionStage({ ...base, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] }),
   /** The app user is the schema owner: it migrates at start-up. */
   appUserOwnsSchema: { ...base, databaseUsers: [{ name: 'svc', access: 'schema-owner' }], appUser: 'svc' },
   /** Invalid: a single AZ. */
-  oneAz: { ...base, availabilityZones: ['eu-west-1a'] },
+  oneAz: withProductionStage({ ...base, availabilityZones: ['eu-west-1a'] }),
 } satisfies Record<string, StackConfig>;

@@ -4,9 +4,16 @@ import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { sharedTemplate, type SynthOptions } from './assemblies.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StackConfig } from '../../src/stack-config.js';
+import type { StackConfig, StageConfig } from '../../src/stack-config.js';
 
 export type { SynthOptions } from './assemblies.js';
+
+/** The stage a test synthesizes: the config's last (production) one. */
+export function lastStage(config: StackConfig): StageConfig {
+  const stage = config.stages.at(-1);
+  if (!stage) throw new Error(`${config.projectName} has no stage`);
+  return stage;
+}
 
 export interface Synthesized {
   readonly app: App;
@@ -21,12 +28,14 @@ export function checkedApp(context: Record<string, unknown> = {}): App {
   return app;
 }
 
-/** Builds (without synthesizing) the app exactly as src/main.ts does, for a given config: always a fresh app. */
+/** Builds (without synthesizing) the app stack of the config's last stage as src/stages.ts does: always a fresh app. */
 export function build(config: StackConfig, options: SynthOptions = {}, context: Record<string, unknown> = {}): { app: App; stack: RdsIamStack } {
   const app = checkedApp({ ...(options.recommendedFlags ? CURRENTLY_RECOMMENDED_FLAGS : {}), ...context });
-  const stack = new RdsIamStack(app, config.stackName, {
+  const stage = lastStage(config);
+  const stack = new RdsIamStack(app, stage.stackName, {
     config,
-    env: { region: config.region, account: '123456789012' },
+    stage,
+    env: { region: stage.region, account: stage.account ?? '123456789012' },
   });
   return { app, stack };
 }
