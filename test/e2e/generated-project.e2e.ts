@@ -72,10 +72,13 @@ test('the first commit passes the generated CI: right after the scaffold, `proje
   expect(run('git', ['ls-files', 'test/infra/__snapshots__'], { cwd: project, env })).toContain('template-snapshot.test.ts.snap');
   expect(run('git', ['status', '--porcelain'], { cwd: project, env })).toBe('');
   run('npx', ['projen', 'build'], { cwd: project, env });
-  // One Stage per stage, and with --github-repo one CI-access stack per account.
+  // One Stage per stage (its app stack and its us-east-1 companion), and with --github-repo one
+  // CI-access stack per account.
   expect(templateFiles(join(project, 'cdk.out')).sort()).toEqual([
     expect.stringMatching(/^assembly-dev\/devApp[0-9A-F]{8}\.template\.json$/),
+    expect.stringMatching(/^assembly-dev\/devEdge[0-9A-F]{8}\.template\.json$/),
     expect.stringMatching(/^assembly-prod\/prodApp[0-9A-F]{8}\.template\.json$/),
+    expect.stringMatching(/^assembly-prod\/prodEdge[0-9A-F]{8}\.template\.json$/),
     'orders-db-ci-access-dev.template.json',
     'orders-db-ci-access-prod.template.json',
   ]);

@@ -162,7 +162,8 @@ describe('generated workflows', () => {
       const job = destroy.jobs[`destroy-${stage}`]!;
       expect([job.needs, job.if, job.environment]).toEqual(['confirm', `inputs.stack_name == 'orders-db-${stage}'`, stage]);
       expect(job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!.with!['role-to-assume']).toBe(`\${{ vars.AWS_DEPLOY_ROLE_ARN_${stage.toUpperCase()} }}`);
-      expect(job.steps.at(-1)!.run).toBe(`npx cdk destroy "\${STAGE}/App" --context ${DELETION_PROTECTION_OFF} --force --no-color`);
+      expect(job.steps.at(-2)!.run).toBe(`npx cdk destroy "\${STAGE}/App" --context ${DELETION_PROTECTION_OFF} --force --no-color`);
+      expect(job.steps.at(-1)!.run).toBe(`npx cdk destroy "\${STAGE}/Edge" --context ${DELETION_PROTECTION_OFF} --force --no-color`);
     }
   });
 
@@ -172,6 +173,8 @@ describe('generated workflows', () => {
     const destroy = runs.findIndex((run) => run.startsWith('npx cdk destroy "${STAGE}/App"'));
     expect(unprotect).toBeGreaterThan(-1);
     expect(destroy).toBeGreaterThan(unprotect);
+    // The companion goes after the app stack that reads its exports.
+    expect(runs.findIndex((run) => run.startsWith('npx cdk destroy "${STAGE}/Edge"'))).toBeGreaterThan(destroy);
     // The same context value the stack reads (templates/src/main.ts), for both commands.
     for (const position of [unprotect, destroy]) expect(runs[position]).toContain(`--context ${DELETION_PROTECTION_OFF} `);
   });

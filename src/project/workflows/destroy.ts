@@ -1,5 +1,5 @@
 import { github } from 'projen';
-import { accountGuard, APP_STACK_ID, awsCredentials, BRANCH, expectedAccount, OIDC_PERMISSIONS, RUNNER, stageJobId, stageVariables, type StepKit, variable } from './kit.js';
+import { accountGuard, APP_STACK_ID, awsCredentials, EDGE_STACK_ID, BRANCH, expectedAccount, OIDC_PERMISSIONS, RUNNER, stageJobId, stageVariables, type StepKit, variable } from './kit.js';
 import type { ResolvedStage } from '../../answers/index.js';
 
 /** The CDK context value under which a stage's stack has no deletion protection (templates/src/main.ts). */
@@ -82,6 +82,12 @@ function destroyJob(kit: StepKit, stage: ResolvedStage): github.workflows.Job {
         // The database leaves a final snapshot; the data key, logs and image repository are retained.
         name: 'cdk destroy',
         run: `npx cdk destroy "\${STAGE}/${APP_STACK_ID}" --context ${DELETION_PROTECTION_OFF} --force --no-color`,
+      },
+      {
+        // Then its us-east-1 companion (web ACL, viewer certificate), which only the app stack used;
+        // its log groups and CloudFront's log bucket are retained.
+        name: 'cdk destroy the us-east-1 companion',
+        run: `npx cdk destroy "\${STAGE}/${EDGE_STACK_ID}" --context ${DELETION_PROTECTION_OFF} --force --no-color`,
       },
     ],
   };

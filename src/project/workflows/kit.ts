@@ -19,6 +19,8 @@ export const BRANCH = 'main';
 export const APP_DIRECTORY = 'app';
 /** Construct id of the app stack in each stage (templates/src/stages.ts): the CLI selects `<stage>/App`. */
 export const APP_STACK_ID = 'App';
+/** The id of a stage's us-east-1 companion stack (templates/src/rds-iam-stack.ts `EDGE_STACK_ID`). */
+export const EDGE_STACK_ID = 'Edge';
 /** The job permissions of a job that assumes an AWS role. */
 export const OIDC_PERMISSIONS = { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE };
 
