@@ -227,11 +227,13 @@ describe.each(Object.entries(TEMPLATE_MATRIX))('templates for %s', (label, given
     run('npx', ['projen'], { cwd: project, env });
   });
 
-  test('synthesize (cdk-nag clean): a stack per stage, a CI-access stack per account', () => {
+  test('synthesize (cdk-nag clean): per stage its app stack and us-east-1 companion, a CI-access stack per account', () => {
     const stages = 'stages' in given ? given.stages.length : 2;
     const accounts = 'stages' in given ? new Set(given.stages.map((stage) => stage.split(':')[1])).size : 1;
     const templates = templateFiles(outdir);
-    expect(templates.filter((file) => file.startsWith('assembly-'))).toHaveLength(stages);
+    expect(templates.filter((file) => /^assembly-[a-z0-9]+\/[a-z0-9]+App[0-9A-F]{8}\.template\.json$/.test(file))).toHaveLength(stages);
+    expect(templates.filter((file) => /^assembly-[a-z0-9]+\/[a-z0-9]+Edge[0-9A-F]{8}\.template\.json$/.test(file))).toHaveLength(stages);
+    expect(templates.filter((file) => file.startsWith('assembly-'))).toHaveLength(2 * stages);
     expect(templates.filter((file) => file.includes('-ci-access'))).toHaveLength('githubRepository' in given ? accounts : 0);
   });
 
