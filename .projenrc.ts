@@ -107,6 +107,8 @@ project.npmignore?.exclude('/bench/', '/test/');
 
 // The CLI as one bundle (lib/cli), after TypeScript has checked it.
 project.compileTask.exec('tsx projenrc/bundle-cli.ts');
+// The CLI's code imports what the bundle contains (Yeoman, diff): development dependencies.
+for (const bundled of ['src/cli/**', 'src/scaffold/**', 'src/update/**', 'generators/**']) project.eslint?.allowDevDeps(bundled);
 
 project.addTask('test:unit', {
   description: 'Fast unit, generator and CLI tests (no network, no install)',

@@ -131,5 +131,5 @@ await build({
   minifySyntax: true,
   legalComments: 'linked',
 });
-// The entry: imports nothing, so that an old Node gets its one line (src/cli/bin.ts).
-await build({ ...shared, entryPoints: ['src/cli/bin.ts'], outfile: 'lib/cli/bin.js' });
+// The entry: the Node version check inlined, the bundle imported only after it (src/cli/bin.ts).
+await build({ ...shared, entryPoints: ['src/cli/bin.ts'], outfile: 'lib/cli/bin.js', bundle: true, external: ['./start.js'] });

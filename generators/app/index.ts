@@ -19,10 +19,10 @@ import {
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
 import { managedFilesRequest, renderManagedFiles } from '../../src/project/render-managed-files.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
 import { Interruption } from '../../src/scaffold/interruption.js';
-import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 import { compareTrees } from '../../src/scaffold/tree.js';
