@@ -46,7 +46,8 @@ const project = new typescript.TypeScriptProject({
   // lib/cli/start.js (projenrc/bundle-cli.ts), which imports these instead of bundling them.
   // - zod, semver, validate-npm-package-name: the answers model and the project type, which generated
   //   projects import from lib/src/index.js (compiled, not bundled: its own entry, without Yeoman;
-  //   the CLI imports it from there too);
+  //   the CLI imports it from there too). zod's types are also part of the exported declarations
+  //   (the answers' schemas), so it could not be bundled away even there;
   // - ejs: the owned-files renderer, lib/generators/app/owned-files.js, which `update` of later
   //   versions imports from this version's installed package (a compiled entry of its own).
   deps: ['zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'semver@^7.7.0', 'ejs@^5.0.0'],

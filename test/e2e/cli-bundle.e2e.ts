@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installPackedCli, type PackedCli } from './packed-cli.js';
 import { PACKAGE_JSON } from '../../src/package-info.js';
@@ -11,13 +12,18 @@ import { PACKAGE_JSON } from '../../src/package-info.js';
  */
 let cli: PackedCli;
 let packageDir: string;
+const work = mkdtempSync(join(tmpdir(), 'cli-bundle-'));
 
 beforeAll(() => {
   cli = installPackedCli();
   packageDir = join(cli.bin, '../../..');
 });
 
-afterAll(() => cli?.remove());
+afterAll(() => {
+  cli?.remove();
+  rmSync(work, { recursive: true, force: true });
+});
+
 
 /** Every package directory under node_modules (scoped ones as `@scope/name`), nested ones included. */
 function installedPackages(nodeModules: string): string[] {
@@ -48,6 +54,10 @@ test('the bundle imports only Node modules, the runtime dependencies and the lib
   expect(outside).toEqual([]);
   // projen is loaded by the project type on a render, not by every command.
   expect(specifiers).not.toContain('projen');
+  // What a scaffold never runs is left out: a stand-in that says so takes its place.
+  for (const leftOut of ['fly-import', 'globby', 'latest-version', '@inquirer/external-editor', 'cli-table']) {
+    expect(bundle).toContain(`${leftOut} is not part of the create-rds-iam-stack bundle`);
+  }
   // Each library import names a file the package ships.
   for (const specifier of specifiers) {
     if (specifier.startsWith('../src/')) expect(existsSync(join(packageDir, 'lib/cli', specifier))).toBe(true);
@@ -95,3 +105,40 @@ test('the library entry imports as a generated .projenrc.ts imports it', () => {
   expect(result.stderr).toBe('');
   expect(result.stdout.trim()).toBe('function string');
 });
+
+/**
+ * Runs the installed CLI on a pseudo-terminal (util-linux `script`), so that it asks its questions,
+ * and types `keys` every 300 ms from the first question on, until it exits.
+ */
+function onTerminal(args: readonly string[], keys: string): Promise<{ status: number | null; output: string; cwd: string }> {
+  if (spawnSync('script', ['--version']).status !== 0) throw new Error('This test needs `script` for a pseudo-terminal: apt-get install util-linux');
+  const cwd = mkdtempSync(join(work, 'terminal-'));
+  const command = [process.execPath, cli.bin, ...args].map((part) => `'${part}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NODE_OPTIONS: '', CI: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Only once the first question is on screen: keys typed while the CLI loads would be signals, not answers.
+  const typing = setInterval(() => output.includes('? ') && child.stdin.write(keys), 300);
+  return new Promise((resolve) => {
+    child.on('close', (status) => {
+      clearInterval(typing);
+      resolve({ status, output: output.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ''), cwd });
+    });
+  });
+}
+
+test('on a terminal the bundled prompts ask every question; Enter takes each default and the project is written', async () => {
+  const { status, output, cwd } = await onTerminal(['orders-db', '--skip-install', '--no-git'], '\r');
+  expect(status).toBe(0);
+  expect(readdirSync(join(cwd, 'orders-db'))).toContain('.projenrc.ts');
+  for (const question of ['? region', '? database name', '? database users', '? stages']) expect(output).toContain(question);
+  expect(output).toContain('Created orders-db');
+}, 120_000);
+
+test('Ctrl-C at the first bundled prompt exits 130 and writes nothing', async () => {
+  const { status, output, cwd } = await onTerminal(['orders-db', '--skip-install', '--no-git'], '\x03');
+  expect(status).toBe(130);
+  expect(output).toContain('Interrupted: nothing was written.');
+  expect(readdirSync(cwd)).toEqual([]);
+}, 120_000);
