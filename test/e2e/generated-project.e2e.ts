@@ -36,7 +36,7 @@ beforeAll(() => {
   run(
     process.execPath,
     [
-      join(PACKAGE_ROOT, 'lib/src/cli/bin.js'),
+      join(PACKAGE_ROOT, 'lib/cli/bin.js'),
       'orders-db',
       '--region',
       'eu-west-1',
