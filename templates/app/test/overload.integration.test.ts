@@ -38,7 +38,7 @@ beforeAll(async () => {
   db = await startTestDatabase();
   await db.migrate();
   ({ pool } = connectDatabase(db.config(APP_USER, { DB_POOL_SIZE: '2', DB_QUERY_TIMEOUT_MS: '20000' }), log.logger));
-  served = await serveApp(createApp({ pool, logger: log.logger, admission, refusals }));
+  served = await serveApp(createApp({ pool, logger: log.logger, admission, refusals }), log.logger);
   admin = await mysql.createConnection({
     host: db.server.host, port: db.server.port, user: db.server.adminUser, password: db.server.adminPassword,
     database: DATABASE, ssl: { ca: db.server.caPem, rejectUnauthorized: true, verifyIdentity: true },
