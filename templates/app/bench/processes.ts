@@ -22,6 +22,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** CPU time a process has used (user + system, all its threads), in ms. */
+async function cpuMsOf(pid: number): Promise<number> {
+  // /proc/<pid>/stat: utime and stime (fields 14 and 15) in clock ticks of 10 ms (USER_HZ = 100 on Linux).
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Starts `node [...args]`; `port` extracts the listening port from a stdout line. */
 async function start(args: readonly string[], env: Record<string, string>, port: (line: string) => number | undefined): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, args, {
@@ -53,12 +61,7 @@ async function start(args: readonly string[], env: Record<string, string>, port:
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
-    async cpuMs() {
-      // /proc/<pid>/stat: utime and stime (fields 14 and 15) in clock ticks of 10 ms (USER_HZ = 100 on Linux).
-      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    },
+    cpuMs: () => cpuMsOf(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -91,6 +94,8 @@ export function startReference(kind: 'express' | 'fastify'): Promise<ServerProce
 
 export interface LoadGenerator {
   run(options: LoadOptions): Promise<LoadResult>;
+  /** CPU time the load generator has used (all its threads), in ms: shows when it, not the server, is the limit. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +120,7 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
       if (!result) throw new Error(`load generator: ${error ?? 'no result'}`);
       return result;
     },
+    cpuMs: () => cpuMsOf(child.pid!),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
