@@ -33,7 +33,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const REFRESH_AFTER_MS = Number(process.env.BENCH_TOKEN_REFRESH_MS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OVERLOAD_S = Number(process.env.BENCH_OVERLOAD_S ?? 6);
-const MEMORY_S = Number(process.env.BENCH_MEMORY_S ?? 40);
+const MEMORY_S = Number(process.env.BENCH_MEMORY_S ?? 30);
 const HEALTHZ_S = Number(process.env.BENCH_HEALTHZ_S ?? 5);
 const HEALTHZ_CONNECTIONS = Number(process.env.BENCH_HEALTHZ_CONNECTIONS ?? 50);
 // More load-generator threads than the server has: on a busy machine each thread gets a similar share
