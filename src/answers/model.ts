@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, ADMIN_ACCESS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
 import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
 import { stackNameOf } from '../project/stack-name.js';
 
@@ -14,7 +14,10 @@ export type ProxyAuthMode = (typeof PROXY_AUTH_MODES)[number];
 export interface DatabaseUser {
   /** MySQL user name. */
   readonly name: string;
-  /** `read-only` (SELECT), `read-write` (+ INSERT, UPDATE, DELETE) or `schema-owner` (+ migrations' DDL). */
+  /**
+   * `read-only` (SELECT), `read-write` (+ INSERT, UPDATE, DELETE), `schema-owner` (+ migrations' DDL)
+   * or `admin` (an operator's: + stored code, GRANT within the schema, PROCESS).
+   */
   readonly access: AccessLevel;
 }
 
@@ -107,12 +110,20 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
       });
     }
   }
-  if (!answers.databaseUsers.some((user) => user.name === answers.appUser)) {
+  const appUser = answers.databaseUsers.find((user) => user.name === answers.appUser);
+  if (!appUser) {
     ctx.addIssue({
       code: 'custom',
       path: ['appUser'],
       input: answers.appUser,
       message: `must be one of the database users (${answers.databaseUsers.map((u) => u.name).join(', ')})`,
+    });
+  } else if (appUser.access === ADMIN_ACCESS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['appUser'],
+      input: answers.appUser,
+      message: `must not be an ${ADMIN_ACCESS} user: the service must never hand out privileges (give it read-write or schema-owner)`,
     });
   }
 });

@@ -1,6 +1,6 @@
 import type { AnswerKey, DatabaseUser, StackAnswers } from './model.js';
 import { REGION_NAMES, AWS_REGIONS, type AwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
+import { ACCESS_LEVELS, ADMIN_ACCESS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
 import { DEFAULT_STAGES, stageSpec, type StageAnswer } from './stages.js';
 
 /** How a question is typed at the command line. */
@@ -112,12 +112,12 @@ export const QUESTIONS = [
     flagKind: 'string',
     placeholder: 'NAME',
     label: 'app user',
-    description: 'the database user the service connects as (default: the first user)',
+    description: `the database user the service connects as (default: the first user that is not ${ADMIN_ACCESS})`,
     optional: false,
     choices: ({ databaseUsers }) =>
-      (databaseUsers ?? DEFAULT_USERS).map((user) => ({ name: `${user.name} (${user.access})`, value: user.name })),
-    askWhen: ({ databaseUsers }) => (databaseUsers?.length ?? 0) > 1,
-    defaultValue: ({ databaseUsers }) => userNameOf((databaseUsers ?? DEFAULT_USERS)[0]),
+      serviceUsers(databaseUsers).map((user) => ({ name: `${user.name} (${user.access})`, value: user.name })),
+    askWhen: ({ databaseUsers }) => databaseUsers !== undefined && serviceUsers(databaseUsers).length > 1,
+    defaultValue: ({ databaseUsers }) => userNameOf(serviceUsers(databaseUsers)[0] ?? databaseUsers?.[0]),
   }),
   question({
     key: 'internetEgress',
@@ -236,6 +236,16 @@ export const QUESTIONS = [
     defaultValue: () => undefined,
   }),
 ] as const satisfies readonly Question[];
+
+/** The users the service may run as (an admin user is for operators only). */
+function serviceUsers(databaseUsers: readonly DatabaseUser[] | undefined): readonly DatabaseUser[] {
+  return (databaseUsers ?? DEFAULT_USERS).filter((user) => accessOf(user) !== ADMIN_ACCESS);
+}
+
+/** The access level of a user given either typed or as `NAME:ACCESS` text. */
+function accessOf(entry: DatabaseUser | string): string | undefined {
+  return typeof entry === 'string' ? entry.split(':')[1]?.trim() : entry.access;
+}
 
 /** The name of a user given either typed or as `NAME:ACCESS` text. */
 function userNameOf(entry: DatabaseUser | string | undefined): string | undefined {

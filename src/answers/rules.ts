@@ -9,7 +9,14 @@ import { stackNameOf } from '../project/stack-name.js';
  * (field + value + message) tells the user what to type instead.
  */
 
-export const ACCESS_LEVELS = ['read-only', 'read-write', 'schema-owner'] as const;
+/**
+ * What a database user may do in the application database (the bootstrap's planner holds the exact
+ * grants of each): `admin` is for people (operators), never for the service.
+ */
+export const ACCESS_LEVELS = ['read-only', 'read-write', 'schema-owner', 'admin'] as const;
+
+/** The level for operators: the application schema's DBA (DDL, DML, GRANT within it, PROCESS). */
+export const ADMIN_ACCESS = 'admin' satisfies (typeof ACCESS_LEVELS)[number];
 export const NAT_GATEWAY_MODES = ['per-az', 'single'] as const;
 export const PROXY_AUTH_MODES = ['end-to-end-iam', 'iam-with-master-secret'] as const;
 

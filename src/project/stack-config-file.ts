@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
+import { ACCESS_LEVELS, defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -45,7 +45,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
   };
   return [
     '/** What a database user may do in the application database. */',
-    "export type AccessLevel = 'read-only' | 'read-write' | 'schema-owner';",
+    `export type AccessLevel = ${ACCESS_LEVELS.map((level) => `'${level}'`).join(' | ')};`,
     '',
     'export interface DatabaseUserConfig {',
     '  /** MySQL user name; it authenticates with IAM only. */',

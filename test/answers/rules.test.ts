@@ -235,6 +235,13 @@ describe('app user', () => {
       databaseUsers: ['a:read-only', 'b:read-write'],
     });
   });
+  test('must not be an admin user (the service never hands out privileges)', () => {
+    expectRejected('appUser', 'dba', /must not be an admin user/, { databaseUsers: ['dba:admin', 'b:read-write'] });
+  });
+  test('defaults to the first user that is not admin', () => {
+    expect(withDefaults({ databaseUsers: ['dba:admin', 'svc:read-write'] }).appUser).toBe('svc');
+    expect(problemsOf(valid({ databaseUsers: ['dba:admin', 'svc:read-write'], appUser: 'svc' }))).toEqual([]);
+  });
 });
 
 describe('choices', () => {
