@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, ADMIN_ACCESS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, ADMIN_ACCESS, OPERATOR_ACCESS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
 import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
 import { stackNameOf } from '../project/stack-name.js';
 
@@ -61,6 +61,12 @@ export interface StackAnswers {
    * services. Off: they reach only RDS Proxy and AWS APIs through VPC endpoints, and no NAT gateway is made.
    */
   readonly internetEgress: boolean;
+  /**
+   * IAM principals (role or user ARNs, e.g. an IAM Identity Center permission set's role) that may
+   * assume each stage's operator role: connect to the database as the admin and read-only users
+   * through an SSM tunnel (`npx projen db:connect`). None: no operator role.
+   */
+  readonly operators: readonly string[];
 }
 
 /** Every answer's own rule: the single-field rules and the stages. */
@@ -109,6 +115,21 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
         message: `must be the zone the domain name ${answers.domainName} is in (that name or one of its parents)`,
       });
     }
+  }
+  const seenOperators = new Set<string>();
+  answers.operators.forEach((arn, index) => {
+    if (seenOperators.has(arn)) {
+      ctx.addIssue({ code: 'custom', path: ['operators', index], input: arn, message: 'must be unique among the operators' });
+    }
+    seenOperators.add(arn);
+  });
+  if (answers.operators.length > 0 && !answers.databaseUsers.some((user) => OPERATOR_ACCESS.includes(user.access))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['operators'],
+      input: answers.operators,
+      message: `need a database user to connect as: add one with access ${OPERATOR_ACCESS.join(' or ')} (e.g. --user dba:admin)`,
+    });
   }
   const appUser = answers.databaseUsers.find((user) => user.name === answers.appUser);
   if (!appUser) {

@@ -10,12 +10,18 @@ import { StackConfigFile } from './stack-config-file.js';
 import { TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
-export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages'> {
+export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages' | 'operators'> {
   /**
    * The stages in promotion order. A `.projenrc.ts` from before stages has none.
    * @default dev (development) then prod (production), in the deploying credentials' account
    */
   readonly stages?: readonly StageAnswer[];
+  /**
+   * IAM role or user ARNs that may assume each stage's operator role (`npx projen db:connect`).
+   * A `.projenrc.ts` from before operators has none.
+   * @default none: no operator role
+   */
+  readonly operators?: readonly string[];
   /** Where to render the project. @default the current directory */
   readonly outdir?: string;
   /** The package manager the team uses. @default npm */
