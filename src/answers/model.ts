@@ -183,6 +183,9 @@ function fieldOf(path: readonly PropertyKey[], origins?: AnswerOrigins): string 
   if (key === 'stages' && typeof index === 'number') {
     return `stage #${index + 1}${part ? ` ${String(part)}` : ''} (--stage)`;
   }
+  if (key === 'operators' && typeof index === 'number') {
+    return `operator #${index + 1} (${origin ?? '--operator'})`;
+  }
   const question = QUESTIONS.find((q) => q.key === key);
   return question ? `${question.label} (${origin ?? `--${question.flag}`})` : String(key);
 }

@@ -1,13 +1,11 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { PORT_FORWARDING_DOCUMENT } from '../operator/port-forwarding.js';
 import type { DatabaseUserConfig } from '../stack-config.js';
 import type { Database } from './database.js';
 import type { Service } from './service.js';
 import { wildcardArn } from './wildcard-arn.js';
-
-/** The SSM document of the tunnel: forwards one local port to one host:port reachable from the task. */
-export const PORT_FORWARDING_DOCUMENT = 'AWS-StartPortForwardingSessionToRemoteHost';
 
 /** The levels operators may connect as: never the service's read-write or schema-owner users. */
 const OPERATOR_ACCESS = new Set<DatabaseUserConfig['access']>(['admin', 'read-only']);
@@ -71,7 +69,9 @@ export class OperatorAccess extends Construct {
 
     const region = stack.region;
     const clusterTasks = wildcardArn(this.role, {
-      region, service: 'ecs', resource: `task/${props.clusterName}/*`,
+      region,
+      service: 'ecs',
+      resource: `task/${props.clusterName}/*`,
       reason: "Task ids are assigned when a task starts: the tasks of this stage's cluster only (the cluster name is exact).",
     });
     // AWS-owned documents have no account in their ARN.
@@ -104,7 +104,9 @@ export class OperatorAccess extends Construct {
       sid: 'ReadTheStagesOutputs',
       actions: ['cloudformation:DescribeStacks'],
       resources: [wildcardArn(this.role, {
-        region, service: 'cloudformation', resource: `stack/${props.stackName}/*`,
+        region,
+        service: 'cloudformation',
+        resource: `stack/${props.stackName}/*`,
         reason: 'The stack ARN ends in an id CloudFormation generates at creation; the name is exact. Read-only.',
       })],
     }));

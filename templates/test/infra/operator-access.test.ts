@@ -91,11 +91,11 @@ describe('operator access (threeAzMixed: operators configured)', () => {
     expect(sessionLogs).toHaveLength(1);
     expect(sessionLogs[0]![1].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
     expect(sessionLogs[0]![1].DeletionPolicy).toBe('Retain');
-    const app = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+    const appTask = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .map((t) => t.Properties)
       .find((t) => t.ContainerDefinitions[0].Name === 'app')!;
-    expect(app.ContainerDefinitions[0].ReadonlyRootFilesystem).toBe(true);
-    expect(app.ContainerDefinitions[0].MountPoints).toEqual([
+    expect(appTask.ContainerDefinitions[0].ReadonlyRootFilesystem).toBe(true);
+    expect(appTask.ContainerDefinitions[0].MountPoints).toEqual([
       { SourceVolume: 'ssm-agent-managed', ContainerPath: '/managed-agents', ReadOnly: false },
       { SourceVolume: 'ssm-agent-state', ContainerPath: '/var/lib/amazon/ssm', ReadOnly: false },
       { SourceVolume: 'ssm-agent-logs', ContainerPath: '/var/log/amazon/ssm', ReadOnly: false },
