@@ -156,8 +156,13 @@ describe('planUserChanges', () => {
     const ADMIN_ON_SCHEMA = 'SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, TRIGGER, ' +
       'CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE ROUTINE, ALTER ROUTINE, EVENT';
     const exactAdmin: LiveUser = {
-      name: 'dba', plugin: 'AWSAuthenticationPlugin', authenticationString: 'RDS', requiresSsl: true,
-      privileges: ADMIN_ON_SCHEMA.split(', '), grantOption: true, extraGrants: [{ level: 'global', privilege: 'PROCESS' }],
+      name: 'dba',
+      plugin: 'AWSAuthenticationPlugin',
+      authenticationString: 'RDS',
+      requiresSsl: true,
+      privileges: ADMIN_ON_SCHEMA.split(', '),
+      grantOption: true,
+      extraGrants: [{ level: 'global', privilege: 'PROCESS' }],
     };
     const withLive = (live: LiveUser, desired: DesiredUser = dba) => planUserChanges([dba], [desired], { ...iam, live: [live] });
 

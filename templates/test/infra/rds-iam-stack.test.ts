@@ -336,8 +336,18 @@ const COUNTS_TWO_AZ: Record<string, number> = {
 // through the endpoints' security group, already counted), the session log group, and the tasks admitted to the instance.
 const COUNTS_THREE_AZ: Record<string, number> = {
   ...COUNTS_TWO_AZ,
-  'AWS::EC2::VPCEndpoint': 6, 'AWS::Logs::LogGroup': 11, 'AWS::EC2::SecurityGroupEgress': 8, 'AWS::EC2::SecurityGroupIngress': 7,
-  'AWS::ECS::TaskDefinition': 2, 'AWS::IAM::Role': 13, 'AWS::IAM::Policy': 11, 'AWS::EC2::Route': 3, 'AWS::EC2::RouteTable': 9, 'AWS::EC2::Subnet': 9, 'AWS::EC2::SubnetRouteTableAssociation': 9 };
+  'AWS::EC2::VPCEndpoint': 6,
+  'AWS::Logs::LogGroup': 11,
+  'AWS::EC2::SecurityGroupEgress': 8,
+  'AWS::EC2::SecurityGroupIngress': 7,
+  'AWS::ECS::TaskDefinition': 2,
+  'AWS::IAM::Role': 13,
+  'AWS::IAM::Policy': 11,
+  'AWS::EC2::Route': 3,
+  'AWS::EC2::RouteTable': 9,
+  'AWS::EC2::Subnet': 9,
+  'AWS::EC2::SubnetRouteTableAssociation': 9,
+};
 // us-east-1: the companion stack shares the region, so plain exports and no cross-region reader (its Lambda and role).
 const COUNTS_SIX_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::IAM::Role': 9, 'AWS::Lambda::Function': 4, 'AWS::EC2::Route': 6, 'AWS::EC2::RouteTable': 18, 'AWS::EC2::Subnet': 18, 'AWS::EC2::SubnetRouteTableAssociation': 18 };
 delete COUNTS_SIX_AZ['Custom::CrossRegionExportReader'];

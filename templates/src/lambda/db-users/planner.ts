@@ -91,7 +91,7 @@ export const GRANTS_BY_ACCESS: Readonly<Record<AccessLevel, AccessLevelGrants>> 
   'read-only': { schema: READ_ONLY, grantOption: false, global: [] },
   'read-write': { schema: READ_WRITE, grantOption: false, global: [] },
   'schema-owner': { schema: SCHEMA_OWNER, grantOption: false, global: [] },
-  admin: { schema: ADMIN, grantOption: true, global: ['PROCESS'] },
+  'admin': { schema: ADMIN, grantOption: true, global: ['PROCESS'] },
 };
 
 /** What the server currently holds for one account `'name'@ACCOUNT_HOST` (read by live-state.ts). */
@@ -352,9 +352,9 @@ export function planUserChanges(
     // The global privileges the level expects (held without GRANT OPTION) are part of it, not extra.
     const heldGlobal = new Set<GlobalPrivilege>();
     const extras = (current?.extraGrants ?? []).filter((grant) => {
-      const expected = grant.level === 'global' && !grant.grantable && level.global.find((p) => p === grant.privilege.toUpperCase());
-      if (expected) heldGlobal.add(expected);
-      return !expected;
+      const partOfLevel = grant.level === 'global' && !grant.grantable && level.global.find((p) => p === grant.privilege.toUpperCase());
+      if (partOfLevel) heldGlobal.add(partOfLevel);
+      return !partOfLevel;
     });
     // Extra grants at other levels: roles and proxy grants are revoked one by one, everything else
     // (global, other schemas, tables, columns, routines, unknown schema privileges) by resetting the
