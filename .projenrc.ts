@@ -55,7 +55,7 @@ const project = new typescript.TypeScriptProject({
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
   // Bundled into the CLI at build time: Yeoman and the conflict display's diff.
-  devDeps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'diff@^9.0.0', 'esbuild@^0.28.2', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2', '@types/ejs@^3', '@types/semver@^7'],
+  devDeps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'mem-fs@^6.0.0', 'mem-fs-editor@^12.0.9', 'diff@^9.0.0', 'esbuild@^0.28.2', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2', '@types/ejs@^3', '@types/semver@^7'],
   // The build workflow below replaces projen's (whose self-mutation job pushes with a stored token).
   buildWorkflow: false,
   githubOptions: { mergify: false, pullRequestLint: false },

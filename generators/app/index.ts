@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { commitConcurrently } from './concurrent-commit.js';
 import { nextSteps } from './next-steps.js';
 import { listFiles, renderOwnedFiles } from './owned-files.js';
 import {
@@ -18,7 +19,7 @@ import {
   type StackAnswers,
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
-import { managedFilesRequest, renderManagedFiles } from '../../src/project/render-managed-files.js';
+import { loadProjectType, managedFilesRequest, renderManagedFiles } from '../../src/project/render-managed-files.js';
 import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
@@ -87,6 +88,10 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
       ],
       customInstallTask: true,
     });
+    // Files are written by this generator's own commit (`customCommitTask`), all at once.
+    this.setFeatures({
+      customCommitTask: () => commitConcurrently(this.env.sharedFs, this.destinationRoot(), (path) => this.log.create(path)),
+    });
   }
 
   async initializing(): Promise<void> {
@@ -114,6 +119,7 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   async writing(): Promise<void> {
+    void loadProjectType();
     await this.#renderOwnedFiles();
   }
 

@@ -206,9 +206,9 @@ export interface StageProblem {
 /** Problems that need the other answers: zones per region, task range, name lengths. */
 export function stageProblems(stages: readonly StageAnswer[], context: StageContext): StageProblem[] {
   const problems: StageProblem[] = [];
-  const accounts = new Set(stages.map((stage) => stage.account));
+  const accounts = new Set(stages.map((given) => given.account));
   // The first stage of each account names that account's CI-access stack when there are several.
-  const ciSuffixed = new Set(accounts.size > 1 ? [...accounts].map((account) => stages.find((stage) => stage.account === account)!.name) : []);
+  const ciSuffixed = new Set(accounts.size > 1 ? [...accounts].map((account) => stages.find((given) => given.account === account)!.name) : []);
   resolveStages(stages, context).forEach((resolved, index) => {
     const zones = isAwsRegion(resolved.region) ? availabilityZonesOf(resolved.region).length : undefined;
     if (zones !== undefined && context.azCount > zones) {

@@ -284,9 +284,18 @@ describe('operators', () => {
     expect(problemsOf(valid({ databaseUsers: ['app:read-write', 'viewer:read-only'], operators: [ssoRole] }))).toEqual([]);
   });
   test('records without operators (earlier versions) have none', () => {
-    expect(parseRecordedAnswers({ name: 'orders-db', region: 'us-east-1', azCount: 2, databaseName: 'app',
-      databaseUsers: [{ name: 'app', access: 'read-write' }], appUser: 'app', natGateways: 'per-az', multiAz: true,
-      proxyAuth: 'end-to-end-iam', internetEgress: false }).operators).toEqual([]);
+    expect(parseRecordedAnswers({
+      name: 'orders-db',
+      region: 'us-east-1',
+      azCount: 2,
+      databaseName: 'app',
+      databaseUsers: [{ name: 'app', access: 'read-write' }],
+      appUser: 'app',
+      natGateways: 'per-az',
+      multiAz: true,
+      proxyAuth: 'end-to-end-iam',
+      internetEgress: false,
+    }).operators).toEqual([]);
   });
 });
 

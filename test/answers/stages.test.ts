@@ -53,7 +53,8 @@ describe('stages', () => {
     expect(STAGE_PROFILE_SETTINGS.development).toMatchObject({ natGateways: 'single', multiAz: false, minTasks: 1, deletionProtection: false });
     expect(STAGE_PROFILE_SETTINGS.production).toMatchObject({ natGateways: 'per-az', multiAz: true, deletionProtection: true });
     expect(STAGE_PROFILE_SETTINGS.production.minTasks).toBeGreaterThanOrEqual(2);
-    expect([STAGE_PROFILE_SETTINGS.production.webApplicationFirewall, STAGE_PROFILE_SETTINGS.development.webApplicationFirewall]).toEqual([true, false]);
+    const { production, development } = STAGE_PROFILE_SETTINGS;
+    expect([production.webApplicationFirewall, development.webApplicationFirewall]).toEqual([true, false]);
     expect(STAGE_PROFILE_SETTINGS.development.backupRetentionDays).toBeLessThan(STAGE_PROFILE_SETTINGS.production.backupRetentionDays);
   });
 

@@ -39,7 +39,7 @@ describe('renderProjenrc', () => {
   );
 
   test('operators are written as a list that type-checks; none are left out', () => {
-    const arn = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_0123abcd";
+    const arn = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_0123abcd';
     const withOperators = parseAnswers(withDefaults({ name: 'orders-db', databaseUsers: ['app:read-write', 'dba:admin'], operators: [arn] }));
     const source = renderProjenrc(withOperators);
     expect(source).toContain(`  operators: [\n    '${arn}',\n  ],`);
