@@ -40,13 +40,22 @@ const project = new typescript.TypeScriptProject({
   sampleCode: false,
   entrypoint: 'lib/src/index.js',
   entrypointTypes: 'lib/src/index.d.ts',
-  bin: { 'create-rds-iam-stack': 'lib/src/cli/bin.js' },
+  bin: { 'create-rds-iam-stack': 'lib/cli/bin.js' },
 
-  deps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'diff@^9.0.0', 'ejs@^5.0.0', 'semver@^7.7.0'],
+  // What must stay a package of its own at run time; everything else the CLI needs is bundled into
+  // lib/cli/start.js (projenrc/bundle-cli.ts), which imports these instead of bundling them.
+  // - zod, semver, validate-npm-package-name: the answers model and the project type, which generated
+  //   projects import from lib/src/index.js (compiled, not bundled: its own entry, without Yeoman;
+  //   the CLI imports it from there too). zod's types are also part of the exported declarations
+  //   (the answers' schemas), so it could not be bundled away even there;
+  // - ejs: the owned-files renderer, lib/generators/app/owned-files.js, which `update` of later
+  //   versions imports from this version's installed package (a compiled entry of its own).
+  deps: ['zod@^4.1.0', 'validate-npm-package-name@^8.0.0', 'semver@^7.7.0', 'ejs@^5.0.0'],
   // Generated projects hold their own projen and constructs; sharing one copy keeps projen's
   // class identity intact when their .projenrc.ts instantiates RdsIamStackProject.
   peerDeps: [`projen@^${PROJEN_VERSION}`, 'constructs@^10.5.0'],
-  devDeps: ['esbuild@^0.28.2', 'lodash-es@^4.18.1', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2', '@types/ejs@^3', '@types/semver@^7'],
+  // Bundled into the CLI at build time: Yeoman and the conflict display's diff.
+  devDeps: ['yeoman-generator@^10.2.1', 'yeoman-environment@^7.1.0', 'diff@^9.0.0', 'esbuild@^0.28.2', 'yeoman-test@^11.8.2', 'tsx@^4.20.0', '@types/node@^24', '@types/validate-npm-package-name@^4', 'jest-junit@^17', 'yaml@^2', '@types/ejs@^3', '@types/semver@^7'],
   // The build workflow below replaces projen's (whose self-mutation job pushes with a stored token).
   buildWorkflow: false,
   githubOptions: { mergify: false, pullRequestLint: false },
@@ -80,15 +89,27 @@ const project = new typescript.TypeScriptProject({
 });
 
 useEsm(project);
-project.package.addField('files', ['lib/src', 'lib/generators', 'lib/vendor', 'templates']);
+// The CLI ships as its bundle (lib/cli); lib/src is the library entry (project type, answers model)
+// for generated projects and the CLI; owned-files.js (with template-data.js) is the entry `update`
+// of later versions imports from this one. The rest of the compiled CLI is in the bundle.
+project.package.addField('files', [
+  'lib/cli',
+  'lib/src',
+  '!lib/src/cli',
+  '!lib/src/update',
+  '!lib/src/scaffold',
+  'lib/src/scaffold/package-manager.*',
+  'lib/generators/app/owned-files.*',
+  'lib/generators/app/template-data.*',
+  'templates',
+]);
 project.npmignore?.exclude('/bench/', '/test/');
 
 
-// lodash-es as one module for the CLI's start-up (src/cli/startup-hooks.ts): the same code, 1 file instead of 640.
-project.compileTask.exec(
-  "echo \"export * from 'lodash-es'; export { default } from 'lodash-es';\" | " +
-    'esbuild --bundle --format=esm --platform=node --minify --log-level=warning --outfile=lib/vendor/lodash-es.js',
-);
+// The CLI as one bundle (lib/cli), after TypeScript has checked it.
+project.compileTask.exec('tsx projenrc/bundle-cli.ts');
+// The CLI's code imports what the bundle contains (Yeoman, diff): development dependencies.
+for (const bundled of ['src/cli/**', 'src/scaffold/**', 'src/update/**', 'generators/**']) project.eslint?.allowDevDeps(bundled);
 
 project.addTask('test:unit', {
   description: 'Fast unit, generator and CLI tests (no network, no install)',
@@ -114,7 +135,7 @@ project.addTask('test:e2e', {
 });
 
 project.addTask('bench:scaffold', {
-  description: 'Median scaffold wall time next to `projen new awscdk-app-ts`, from a production install of the packed package',
+  description: 'Next to projen alone: cold install of the packed package (fresh npm cache), installed size and packages, scaffold wall time next to `projen new awscdk-app-ts`',
   steps: [{ spawn: 'compile' }, { exec: 'tsx bench/scaffold.ts', receiveArgs: true }],
 });
 

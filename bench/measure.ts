@@ -40,7 +40,7 @@ export function installPackedPackage(): PackedInstall {
   return {
     dir,
     tarball,
-    cli: join(dir, 'node_modules/create-rds-iam-stack/lib/src/cli/bin.js'),
+    cli: join(dir, 'node_modules/create-rds-iam-stack/lib/cli/bin.js'),
     projen: join(dir, 'node_modules/.bin/projen'),
   };
 }

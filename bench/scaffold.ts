@@ -1,51 +1,138 @@
 /**
- * Scaffold speed next to projen's own scaffolder, measured in one run on one machine:
- *   ours:   create-rds-iam-stack DIR --yes --skip-install --no-git
- *   projen: projen new awscdk-app-ts --no-post --no-git
- * Both run from one production install of this package's tarball (what `npx create-rds-iam-stack`
- * runs; projen comes along as its peer dependency), not from this checkout, whose development
- * dependencies change how npm lays out node_modules. Runs alternate so both see the same machine
- * state; prints medians and the ratio (target <= 1.0).
+ * What `npx create-rds-iam-stack` costs next to projen alone, measured in one run on one machine:
+ *   cold install: a production install of the packed tarball with a fresh npm cache (what npx does
+ *                 on first use; projen comes along as the peer dependency), next to `projen` alone;
+ *   install size: bytes on disk and packages of those two installs;
+ *   scaffold:     create-rds-iam-stack DIR --yes --skip-install --no-git
+ *                 next to projen new awscdk-app-ts --no-post --no-git, each from its install.
+ * Runs alternate (and swap order) so both see the same machine state; prints medians, the ratios
+ * against their targets and the load average, which says how busy the machine was.
  *
- *   npm run bench:scaffold [-- RUNS]       (default 7; needs the npm registry for the install)
+ *   npm run bench:scaffold [-- --runs N] [-- --tarball FILE]
+ * Defaults: 5 runs; the tarball packed from this checkout. `--tarball` measures another build
+ * (an earlier version's tarball, for a before/after comparison). Needs the npm registry.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { installPackedPackage, median } from './measure.js';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { median, runOrThrow } from './measure.js';
+import { PACKAGE_JSON, PACKAGE_NAME, PACKAGE_ROOT } from '../src/package-info.js';
 
-const runs = Number(process.argv[2] ?? 7);
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' } } });
+const runs = Number(values.runs);
+const PROJEN_SPEC = `projen@${PACKAGE_JSON.peerDependencies?.projen ?? 'latest'}`;
 
-function timeCommand(command: string, args: string[], cwd: string): number {
+const work = mkdtempSync(join(tmpdir(), 'bench-scaffold-'));
+
+function timed(command: string, args: string[], cwd: string): number {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { cwd, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return elapsed;
 }
 
-const { dir: install, cli, projen } = installPackedPackage();
-try {
-  const ours: number[] = [];
-  const theirs: number[] = [];
+/** Installs `spec` into a new directory with an empty npm cache, as npx does on first use; returns the directory and the time. */
+function coldInstall(name: string, spec: string): { dir: string; ms: number } {
+  const dir = mkdtempSync(join(work, `${name}-`));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `bench-${name}`, private: true }));
+  const cache = join(dir, '.npm-cache');
+  const ms = timed('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--cache', cache, spec], dir);
+  rmSync(cache, { recursive: true, force: true });
+  return { dir, ms };
+}
+
+/** Bytes on disk and installed packages (every node_modules entry, nested ones included) of an install. */
+function installFootprint(dir: string): { mib: number; packages: number } {
+  const kib = Number(spawnSync('du', ['-sk', join(dir, 'node_modules')], { encoding: 'utf8' }).stdout.split('\t')[0]);
+  const listed = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n');
+  return { mib: kib / 1024, packages: listed.length - 1 };
+}
+
+/** Alternates two measurements `runs` times, swapping which goes first; returns both series. */
+function alternate(ours: () => number, theirs: () => number): { ours: number[]; theirs: number[] } {
+  const series = { ours: [] as number[], theirs: [] as number[] };
   for (let i = 0; i < runs; i++) {
-    const work = mkdtempSync(join(tmpdir(), 'bench-scaffold-'));
-    try {
-      ours.push(timeCommand(process.execPath, [cli, join(work, 'ours'), '--yes', '--skip-install', '--no-git'], work));
-      const projenDir = join(work, 'projen');
-      mkdirSync(projenDir);
-      theirs.push(timeCommand(projen, ['new', 'awscdk-app-ts', '--no-post', '--no-git'], projenDir));
-    } finally {
-      rmSync(work, { recursive: true, force: true });
+    if (i % 2 === 0) {
+      series.ours.push(ours());
+      series.theirs.push(theirs());
+    } else {
+      series.theirs.push(theirs());
+      series.ours.push(ours());
     }
   }
+  return series;
+}
 
-  const format = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
-  console.log(`scaffold wall time, ${runs} runs each, alternating (median | min | max)`);
-  console.log(`  create-rds-iam-stack --yes --skip-install --no-git  ${format(median(ours))} | ${format(Math.min(...ours))} | ${format(Math.max(...ours))}`);
-  console.log(`  projen new awscdk-app-ts --no-post --no-git         ${format(median(theirs))} | ${format(Math.min(...theirs))} | ${format(Math.max(...theirs))}`);
-  console.log(`  ratio (ours / projen): ${(median(ours) / median(theirs)).toFixed(2)}  (target <= 1.00)`);
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+const format = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+const row = (label: string, series: number[]) =>
+  `  ${label.padEnd(52)} ${format(median(series))} | ${format(Math.min(...series))} | ${format(Math.max(...series))}`;
+
+try {
+  let tarball = values.tarball;
+  if (!tarball) {
+    runOrThrow('npm', ['pack', '--silent', '--pack-destination', work], PACKAGE_ROOT);
+    tarball = join(work, `${PACKAGE_NAME}-${PACKAGE_JSON.version}.tgz`);
+  }
+  console.log(`${basename(tarball)} next to ${PROJEN_SPEC}, ${runs} runs each, alternating; load average (1, 5, 15 min) ${load()}`);
+
+  const installs = { ours: '', theirs: '' };
+  const install = alternate(
+    () => {
+      rmSync(installs.ours || join(work, 'none'), { recursive: true, force: true });
+      const { dir, ms } = coldInstall('ours', tarball);
+      installs.ours = dir;
+      return ms;
+    },
+    () => {
+      rmSync(installs.theirs || join(work, 'none'), { recursive: true, force: true });
+      const { dir, ms } = coldInstall('projen', PROJEN_SPEC);
+      installs.theirs = dir;
+      return ms;
+    },
+  );
+  console.log(`cold install, fresh npm cache (median | min | max); load ${load()}`);
+  console.log(row(`npm install ${basename(tarball)}`, install.ours));
+  console.log(row(`npm install ${PROJEN_SPEC}`, install.theirs));
+  console.log(`  ratio: ${(median(install.ours) / median(install.theirs)).toFixed(2)}  (target <= 1.50)`);
+
+  const [ours, theirs] = [installFootprint(installs.ours), installFootprint(installs.theirs)];
+  console.log('installed size');
+  console.log(`  ${PACKAGE_NAME.padEnd(24)} ${ours.mib.toFixed(1).padStart(7)} MiB  ${String(ours.packages).padStart(4)} packages`);
+  console.log(`  ${'projen alone'.padEnd(24)} ${theirs.mib.toFixed(1).padStart(7)} MiB  ${String(theirs.packages).padStart(4)} packages`);
+  console.log(`  ratio: ${(ours.mib / theirs.mib).toFixed(2)} in size, ${(ours.packages / theirs.packages).toFixed(2)} in packages`);
+
+  const packageDir = join(installs.ours, 'node_modules', PACKAGE_NAME);
+  const bin = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[PACKAGE_NAME]!;
+  const projen = join(installs.theirs, 'node_modules/.bin/projen');
+  let run = 0;
+  const scaffold = alternate(
+    () => {
+      const cwd = join(work, `scaffold-${run++}`);
+      mkdirSync(cwd);
+      try {
+        return timed(process.execPath, [join(packageDir, bin), 'ours', '--yes', '--skip-install', '--no-git'], cwd);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    },
+    () => {
+      const cwd = join(work, `projen-new-${run++}`);
+      mkdirSync(cwd);
+      try {
+        return timed(projen, ['new', 'awscdk-app-ts', '--no-post', '--no-git'], cwd);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    },
+  );
+  console.log(`scaffold wall time (median | min | max); load ${load()}`);
+  console.log(row('create-rds-iam-stack --yes --skip-install --no-git', scaffold.ours));
+  console.log(row('projen new awscdk-app-ts --no-post --no-git', scaffold.theirs));
+  console.log(`  ratio: ${(median(scaffold.ours) / median(scaffold.theirs)).toFixed(2)}  (target <= 1.00)`);
 } finally {
-  rmSync(install, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }

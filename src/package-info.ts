@@ -6,6 +6,7 @@ export const PACKAGE_NAME = 'create-rds-iam-stack';
 interface PackageJson {
   readonly name: string;
   readonly version: string;
+  readonly dependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
 }
 

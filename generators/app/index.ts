@@ -1,7 +1,6 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { nextSteps } from './next-steps.js';
 import { listFiles, renderOwnedFiles } from './owned-files.js';
@@ -19,11 +18,11 @@ import {
   type StackAnswers,
 } from '../../src/answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../src/package-info.js';
-import { managedFilesRequest, renderManagedFiles, type Prerendered } from '../../src/project/render-managed-files.js';
+import { managedFilesRequest, renderManagedFiles } from '../../src/project/render-managed-files.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js';
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
 import { Interruption } from '../../src/scaffold/interruption.js';
-import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 import { compareTrees } from '../../src/scaffold/tree.js';
@@ -59,8 +58,6 @@ export interface GeneratorFlags {
   packageSource?: string;
   /** The directory to show in "next steps" when the files are written elsewhere first. */
   displayDirectory?: string;
-  /** Managed files already rendered (by the CLI, in parallel) for exactly this request. */
-  prerendered?: Prerendered;
   /** Flags, one option per question (`region`, `azCount`, `dbName`, `user`...). */
   [flag: string]: unknown;
 }
@@ -122,21 +119,16 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
 
   /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
   async managedFiles(): Promise<void> {
-    const { prerendered } = this.options;
-    const request = (outdir: string) =>
-      managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, outdir);
-    const usable = prerendered && isDeepStrictEqual(prerendered.request, request(prerendered.request.outdir));
-    const scratch = usable ? await prerendered.directory : await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
-    // A render made ahead of time belongs to the CLI, which removes it.
-    const remove = usable ? undefined : this.#interruption.removeOnExit(scratch);
+    const scratch = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    const remove = this.#interruption.removeOnExit(scratch);
     try {
-      if (!usable) await renderManagedFiles(request(scratch));
+      await renderManagedFiles(managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, scratch));
       for (const source of await listFiles(scratch)) {
         const target = this.destinationPath(relative(scratch, source));
         if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
       }
     } finally {
-      await remove?.();
+      await remove();
     }
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { displayValue } from './display-value.js';
 import { QUESTIONS } from './questions.js';
 import { availabilityZonesOf, isAwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
+import { ACCESS_LEVELS, ADMIN_ACCESS, OPERATOR_ACCESS, FIELD_RULES as SINGLE_FIELD_RULES, isInZone, maxAzCount, NAT_GATEWAY_MODES, PROXY_AUTH_MODES } from './rules.js';
 import { resolveStages, stageProblems, stagesRule, type ResolvedStage, type StageAnswer } from './stages.js';
 import { stackNameOf } from '../project/stack-name.js';
 
@@ -14,7 +14,10 @@ export type ProxyAuthMode = (typeof PROXY_AUTH_MODES)[number];
 export interface DatabaseUser {
   /** MySQL user name. */
   readonly name: string;
-  /** `read-only` (SELECT), `read-write` (+ INSERT, UPDATE, DELETE) or `schema-owner` (+ migrations' DDL). */
+  /**
+   * `read-only` (SELECT), `read-write` (+ INSERT, UPDATE, DELETE), `schema-owner` (+ migrations' DDL)
+   * or `admin` (an operator's: + stored code, GRANT within the schema, PROCESS).
+   */
   readonly access: AccessLevel;
 }
 
@@ -58,6 +61,12 @@ export interface StackAnswers {
    * services. Off: they reach only RDS Proxy and AWS APIs through VPC endpoints, and no NAT gateway is made.
    */
   readonly internetEgress: boolean;
+  /**
+   * IAM principals (role or user ARNs, e.g. an IAM Identity Center permission set's role) that may
+   * assume each stage's operator role: connect to the database as the admin and read-only users
+   * through an SSM tunnel (`npx projen db:connect`). None: no operator role.
+   */
+  readonly operators: readonly string[];
 }
 
 /** Every answer's own rule: the single-field rules and the stages. */
@@ -107,12 +116,35 @@ const answersSchema = z.object(FIELD_RULES).superRefine((answers, ctx) => {
       });
     }
   }
-  if (!answers.databaseUsers.some((user) => user.name === answers.appUser)) {
+  const seenOperators = new Set<string>();
+  answers.operators.forEach((arn, index) => {
+    if (seenOperators.has(arn)) {
+      ctx.addIssue({ code: 'custom', path: ['operators', index], input: arn, message: 'must be unique among the operators' });
+    }
+    seenOperators.add(arn);
+  });
+  if (answers.operators.length > 0 && !answers.databaseUsers.some((user) => OPERATOR_ACCESS.includes(user.access))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['operators'],
+      input: answers.operators,
+      message: `need a database user to connect as: add one with access ${OPERATOR_ACCESS.join(' or ')} (e.g. --user dba:admin)`,
+    });
+  }
+  const appUser = answers.databaseUsers.find((user) => user.name === answers.appUser);
+  if (!appUser) {
     ctx.addIssue({
       code: 'custom',
       path: ['appUser'],
       input: answers.appUser,
       message: `must be one of the database users (${answers.databaseUsers.map((u) => u.name).join(', ')})`,
+    });
+  } else if (appUser.access === ADMIN_ACCESS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['appUser'],
+      input: answers.appUser,
+      message: `must not be an ${ADMIN_ACCESS} user: the service must never hand out privileges (give it read-write or schema-owner)`,
     });
   }
 });
@@ -150,6 +182,9 @@ function fieldOf(path: readonly PropertyKey[], origins?: AnswerOrigins): string 
   }
   if (key === 'stages' && typeof index === 'number') {
     return `stage #${index + 1}${part ? ` ${String(part)}` : ''} (--stage)`;
+  }
+  if (key === 'operators' && typeof index === 'number') {
+    return `operator #${index + 1} (${origin ?? '--operator'})`;
   }
   const question = QUESTIONS.find((q) => q.key === key);
   return question ? `${question.label} (${origin ?? `--${question.flag}`})` : String(key);

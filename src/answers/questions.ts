@@ -1,6 +1,6 @@
 import type { AnswerKey, DatabaseUser, StackAnswers } from './model.js';
 import { REGION_NAMES, AWS_REGIONS, type AwsRegion } from './regions.js';
-import { ACCESS_LEVELS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
+import { ACCESS_LEVELS, ADMIN_ACCESS, OPERATOR_ACCESS, FIELD_RULES, MIN_AZ_COUNT, NAT_GATEWAY_MODES, PROXY_AUTH_MODES, maxAzCount } from './rules.js';
 import { DEFAULT_STAGES, stageSpec, type StageAnswer } from './stages.js';
 
 /** How a question is typed at the command line. */
@@ -112,12 +112,12 @@ export const QUESTIONS = [
     flagKind: 'string',
     placeholder: 'NAME',
     label: 'app user',
-    description: 'the database user the service connects as (default: the first user)',
+    description: `the database user the service connects as (default: the first user that is not ${ADMIN_ACCESS})`,
     optional: false,
     choices: ({ databaseUsers }) =>
-      (databaseUsers ?? DEFAULT_USERS).map((user) => ({ name: `${user.name} (${user.access})`, value: user.name })),
-    askWhen: ({ databaseUsers }) => (databaseUsers?.length ?? 0) > 1,
-    defaultValue: ({ databaseUsers }) => userNameOf((databaseUsers ?? DEFAULT_USERS)[0]),
+      serviceUsers(databaseUsers).map((user) => ({ name: `${user.name} (${user.access})`, value: user.name })),
+    askWhen: ({ databaseUsers }) => databaseUsers !== undefined && serviceUsers(databaseUsers).length > 1,
+    defaultValue: ({ databaseUsers }) => userNameOf(serviceUsers(databaseUsers)[0] ?? databaseUsers?.[0]),
   }),
   question({
     key: 'internetEgress',
@@ -235,7 +235,28 @@ export const QUESTIONS = [
     askWhen: ({ hostedZone }) => hostedZone !== undefined,
     defaultValue: () => undefined,
   }),
+  question({
+    key: 'operators',
+    flag: 'operator',
+    flagKind: 'repeatable',
+    placeholder: 'ARN',
+    label: 'operators',
+    description:
+      `IAM role or user ARN that may connect to the database as the ${OPERATOR_ACCESS.join(' and ')} users through each stage's operator role (npx projen db:connect), repeatable (optional; default: none)`,
+    optional: true,
+    defaultValue: () => [],
+  }),
 ] as const satisfies readonly Question[];
+
+/** The users the service may run as (an admin user is for operators only). */
+function serviceUsers(databaseUsers: readonly DatabaseUser[] | undefined): readonly DatabaseUser[] {
+  return (databaseUsers ?? DEFAULT_USERS).filter((user) => accessOf(user) !== ADMIN_ACCESS);
+}
+
+/** The access level of a user given either typed or as `NAME:ACCESS` text. */
+function accessOf(entry: DatabaseUser | string): string | undefined {
+  return typeof entry === 'string' ? entry.split(':')[1]?.trim() : entry.access;
+}
 
 /** The name of a user given either typed or as `NAME:ACCESS` text. */
 function userNameOf(entry: DatabaseUser | string | undefined): string | undefined {
@@ -243,12 +264,13 @@ function userNameOf(entry: DatabaseUser | string | undefined): string | undefine
   return entry?.name;
 }
 
-/** An answer as text for a prompt's default: users as `NAME:ACCESS`, stages as `NAME[:ACCOUNT[:REGION]]`. */
+/** An answer as text for a prompt's default: users as `NAME:ACCESS`, stages as `NAME[:ACCOUNT[:REGION]]`, operators as ARNs. */
 export function formatAnswer(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) return String(value);
   return value
-    .map((entry: DatabaseUser | StageAnswer) => ('access' in entry ? `${entry.name}:${entry.access}` : stageSpec(entry)))
+    .map((entry: DatabaseUser | StageAnswer | string) =>
+      typeof entry === 'string' ? entry : 'access' in entry ? `${entry.name}:${entry.access}` : stageSpec(entry))
     .join(', ');
 }
 

@@ -9,7 +9,17 @@ import { stackNameOf } from '../project/stack-name.js';
  * (field + value + message) tells the user what to type instead.
  */
 
-export const ACCESS_LEVELS = ['read-only', 'read-write', 'schema-owner'] as const;
+/**
+ * What a database user may do in the application database (the bootstrap's planner holds the exact
+ * grants of each): `admin` is for people (operators), never for the service.
+ */
+export const ACCESS_LEVELS = ['read-only', 'read-write', 'schema-owner', 'admin'] as const;
+
+/** The level for operators: the application schema's DBA (DDL, DML, GRANT within it, PROCESS). */
+export const ADMIN_ACCESS = 'admin' satisfies (typeof ACCESS_LEVELS)[number];
+
+/** The levels operators may connect as: never the service's read-write or schema-owner users. */
+export const OPERATOR_ACCESS: readonly (typeof ACCESS_LEVELS)[number][] = [ADMIN_ACCESS, 'read-only'];
 export const NAT_GATEWAY_MODES = ['per-az', 'single'] as const;
 export const PROXY_AUTH_MODES = ['end-to-end-iam', 'iam-with-master-secret'] as const;
 
@@ -176,6 +186,28 @@ const hostedZoneName = text()
     message: 'must be a lower-case DNS name with at least two labels, e.g. example.com',
   });
 
+/**
+ * An IAM role or user ARN, as an IAM trust policy names a principal: e.g. an IAM Identity Center
+ * permission set's role (`arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_0123abcd`).
+ * Account roots, wildcards and assumed-role session ARNs are refused: each operator is one principal.
+ * The path and name character sets are IAM's (paths: printable ASCII; names: letters, digits, `+=,.@_-`).
+ */
+const IAM_PRINCIPAL_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:role|user)\/(?:[\x21-\x2e\x30-\x7e]+\/)*[A-Za-z0-9+=,.@_-]{1,64}$/;
+
+const operatorArn = text()
+  .max(2048, { message: 'must be at most 2048 characters' })
+  .regex(IAM_PRINCIPAL_ARN, {
+    message:
+      'must be an IAM role or user ARN, e.g. arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_0123abcd ' +
+      '(no account root, wildcard or assumed-role session)',
+  });
+
+/** Operators as typed (comma or space separated) or as a list; none is a valid answer. */
+const operators = z.preprocess(
+  (value) => (typeof value === 'string' ? splitList(value) : value),
+  z.array(operatorArn, { error: 'must be a list of IAM role or user ARNs' }),
+);
+
 /** Rules of the single answers, keyed like the answers themselves. */
 export const FIELD_RULES = {
   name: projectName,
@@ -193,6 +225,7 @@ export const FIELD_RULES = {
   hostedZone: optional(hostedZone),
   hostedZoneName: optional(hostedZoneName),
   internetEgress: yesNo,
+  operators,
 } as const;
 
 /**

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// This module must load on any Node: it imports nothing, so that an old Node gets one line saying
-// so instead of a SyntaxError from an API it lacks (the CLI itself needs node:module's registerHooks).
-const REQUIRED = [22, 18] as const;
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-if (major < REQUIRED[0] || (major === REQUIRED[0] && minor < REQUIRED[1])) {
-  process.stderr.write(
-    `create-rds-iam-stack needs Node.js ${REQUIRED.join('.')} or newer; this is Node.js ${process.versions.node}. ` +
-      'Install a current Node.js (https://nodejs.org) and run it again.\n',
-  );
+// Built (lib/cli/bin.js) with the version check inlined and nothing else: an old Node gets one line
+// instead of a SyntaxError from an API it lacks; the CLI's bundle, lib/cli/start.js, loads only after it.
+import { unsupportedNodeMessage } from '../supported-node.js';
+
+const unsupported = unsupportedNodeMessage();
+if (unsupported) {
+  process.stderr.write(`${unsupported}\n`);
   process.exit(1);
 }
+// The bundle, Yeoman and projen are compiled once and cached (in the temp dir) for later runs.
+process.getBuiltinModule('node:module').enableCompileCache();
 await import('./start.js');
-export {};

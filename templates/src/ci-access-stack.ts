@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { wildcardArn } from './constructs/wildcard-arn.js';
 import type { DeploymentNames } from './naming.js';
 
 /** The token issuer of GitHub Actions; `aud`/`sub` condition keys are prefixed with it. */
@@ -261,28 +262,15 @@ export class CiAccessStack extends Stack {
     );
   }
 
-  /**
-   * `arn:<partition>:<service>:<region>:<account>:<resource>` in this account and `region` (IAM ARNs
-   * have no region), whose wildcard cdk-nag reports (AwsSolutions-IAM5): the finding is
-   * acknowledged on `grantee` with `reason`.
-   */
+  /** An ARN with a wildcard in `region`, acknowledged on `grantee` with `reason` (see wildcard-arn.ts). */
   private wildcardArn(grantee: iam.Role, region: string, service: string, resource: string, reason: string): string {
-    const arn = (partition: string, arnRegion: string, account: string) =>
-      `arn:${partition}:${service}:${service === 'iam' ? '' : arnRegion}:${account}:${resource}`;
-    const appliesTo = arn(nagValue(this.partition, 'AWS::Partition'), nagValue(region, 'AWS::Region'), nagValue(this.account, 'AWS::AccountId'));
-    Validations.of(grantee).acknowledge({ id: `AwsSolutions-IAM5[Resource::${appliesTo}]`, reason });
-    return arn(this.partition, region, this.account);
+    return wildcardArn(grantee, { region, service, resource, reason });
   }
 }
 
 /** `dev` → `Dev`, for construct ids and output names. */
 function pascalCase(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** How cdk-nag prints a value in a finding's `appliesTo`: pseudo parameters as `<AWS::...>`. */
-function nagValue(value: string, pseudoParameter: string): string {
-  return Token.isUnresolved(value) ? `<${pseudoParameter}>` : value;
 }
 
 /** `repo:OWNER/REPO`, or with immutable claims `repo:OWNER@<id>/REPO@<id>`. */

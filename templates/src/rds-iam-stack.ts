@@ -13,6 +13,7 @@ import { FrontDoor } from './constructs/front-door.js';
 import { logsCapableKey } from './constructs/log-storage.js';
 import { Network } from './constructs/network.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { OperatorAccess, operatorUsers } from './constructs/operator-access.js';
 import { Service, type ServiceProps } from './constructs/service.js';
 import { StackMonitoring } from './constructs/stack-monitoring.js';
 import { EDGE_REGION, EdgeStack } from './edge-stack.js';
@@ -76,6 +77,8 @@ export class RdsIamStack extends Stack {
   public readonly frontDoor: FrontDoor;
   /** The companion stack in us-east-1: web ACL, viewer certificate, CloudFront's log bucket. */
   public readonly edge: EdgeStack;
+  /** The operators' role and its grants; set when `config.operators` names any. */
+  public readonly operatorAccess?: OperatorAccess;
 
   private readonly stage: StageConfig;
 
@@ -91,6 +94,7 @@ export class RdsIamStack extends Stack {
       throw new Error(`appUser '${config.appUser}' is not one of databaseUsers`);
     }
 
+    const operators = config.operators ?? [];
     this.dataKey = logsCapableKey(this, 'DataKey', `${id}: RDS storage, master secret, Performance Insights and log groups`);
 
     this.network = new Network(this, 'Network', {
@@ -98,6 +102,7 @@ export class RdsIamStack extends Stack {
       internetEgress: config.internetEgress,
       natGateways: settings.natGateways,
       encryptionKey: this.dataKey,
+      sessionManager: operators.length > 0,
     });
 
     this.database = new Database(this, 'Database', {
@@ -174,6 +179,7 @@ export class RdsIamStack extends Stack {
       desiredCount: settings.minTasks,
       maxCount: settings.maxTasks,
       deletionProtection,
+      executeCommand: operators.length > 0,
       // The same non-secret settings as the SSM parameters (app/src/config.ts reads them).
       environment: {
         ...connectionEnvironment(connection),
@@ -183,6 +189,19 @@ export class RdsIamStack extends Stack {
     });
     // Only the service's tasks reach the proxy.
     this.database.allowProxyFrom(this.service);
+    if (operators.length > 0) {
+      this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
+        operators,
+        users: operatorUsers(config.databaseUsers),
+        database: this.database,
+        service: this.service,
+        clusterName: names.cluster,
+        stackName: stage.stackName,
+      });
+      // The tunnel may end at the instance, for DDL the proxy would pin; the instance still demands an
+      // IAM token, and the app's role holds none for it.
+      this.database.allowFrom(this.service, 'MySQL from app tasks: the operators\' tunnel to the instance (db:connect --instance)');
+    }
 
     this.notifications = new NotificationTopic(this, 'Notifications', { email: config.alarmEmail });
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', { instance: this.database.instance, topic: this.notifications.topic });
@@ -269,6 +288,18 @@ export class RdsIamStack extends Stack {
       value: this.appRole.roleArn,
       description: 'Task role for the app (rds-db:connect through the proxy as the app user)',
     });
+    if (this.operatorAccess) {
+      new CfnOutput(this, 'OperatorRoleArn', {
+        value: this.operatorAccess.role.roleArn,
+        description: 'Operators assume this role for npx projen db:connect (IAM tokens as the admin and read-only users)',
+      });
+      new CfnOutput(this, 'OperatorDatabaseUsers', { value: operatorUsers(config.databaseUsers).join(','), description: 'Users operators may connect as' });
+      new CfnOutput(this, 'DatabaseInstanceEndpoint', {
+        value: this.database.instance.dbInstanceEndpointAddress,
+        description: 'DB instance host (db:connect --instance, for DDL the proxy would pin)',
+      });
+      new CfnOutput(this, 'DatabaseInstancePort', { value: this.database.instance.dbInstanceEndpointPort });
+    }
     new CfnOutput(this, 'DatabaseInstanceIdentifier', {
       value: this.database.instance.instanceIdentifier,
       description: 'DB instance identifier (administration: aws rds describe-db-instances)',

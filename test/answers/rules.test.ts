@@ -6,6 +6,7 @@ import {
   missingAnswers,
   parseAnswer,
   parseAnswers,
+  parseRecordedAnswers,
   selectedAvailabilityZones,
   withDefaults,
   projectNameNotice,
@@ -58,6 +59,8 @@ describe('defaults', () => {
         { name: 'dev', profile: 'development' },
         { name: 'prod', profile: 'production' },
       ],
+      // Nobody reaches the database as a person unless named.
+      operators: [],
     });
   });
 
@@ -234,6 +237,56 @@ describe('app user', () => {
     expectRejected('appUser', 'ghost', /one of the database users \(a, b\)/, {
       databaseUsers: ['a:read-only', 'b:read-write'],
     });
+  });
+  test('must not be an admin user (the service never hands out privileges)', () => {
+    expectRejected('appUser', 'dba', /must not be an admin user/, { databaseUsers: ['dba:admin', 'b:read-write'] });
+  });
+  test('defaults to the first user that is not admin', () => {
+    expect(withDefaults({ databaseUsers: ['dba:admin', 'svc:read-write'] }).appUser).toBe('svc');
+    expect(problemsOf(valid({ databaseUsers: ['dba:admin', 'svc:read-write'], appUser: 'svc' }))).toEqual([]);
+  });
+});
+
+describe('operators', () => {
+  const ssoRole = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_0123abcd4567ef89';
+  const withDba = { databaseUsers: ['app:read-write', 'dba:admin'] };
+  test.each([
+    [[ssoRole]],
+    [['arn:aws:iam::123456789012:role/Operators', 'arn:aws:iam::123456789012:user/alice']],
+    [['arn:aws-us-gov:iam::123456789012:role/ops/Dba', 'arn:aws-cn:iam::123456789012:role/R+=,.@_-']],
+    [`${ssoRole}, arn:aws:iam::123456789012:user/alice`],
+    [[]],
+  ])('accept %j', (operators) => {
+    expect(problemsOf(valid({ ...withDba, operators }))).toEqual([]);
+  });
+  test.each([
+    ['arn:aws:iam::123456789012:root', /IAM role or user ARN/],
+    ['arn:aws:iam::123456789012:role/*', /IAM role or user ARN/],
+    ['arn:aws:sts::123456789012:assumed-role/Dba/alice', /IAM role or user ARN/],
+    ['arn:aws:iam::12345:role/Dba', /IAM role or user ARN/],
+    ['123456789012', /IAM role or user ARN/],
+    ['*', /IAM role or user ARN/],
+    ['arn:aws:iam::123456789012:group/dbas', /IAM role or user ARN/],
+    [`arn:aws:iam::123456789012:role/${'r'.repeat(65)}`, /IAM role or user ARN/],
+  ])('reject %j, naming field, value and rule', (arn, rule) => {
+    expectRejected('operators', [arn], rule, withDba);
+    const problems = problemsOf(valid({ ...withDba, operators: [arn] }));
+    expect(problems.join('\n')).toContain('--operator');
+    expect(problems.join('\n')).toContain(arn.slice(0, 20));
+  });
+  test('reject duplicates', () => {
+    expectRejected('operators', [ssoRole, ssoRole], /unique among the operators/, withDba);
+  });
+  test('need an admin or read-only user to connect as', () => {
+    expectRejected('operators', [ssoRole], /need a database user to connect as: add one with access admin or read-only/, {
+      databaseUsers: ['app:read-write', 'migrator:schema-owner'],
+    });
+    expect(problemsOf(valid({ databaseUsers: ['app:read-write', 'viewer:read-only'], operators: [ssoRole] }))).toEqual([]);
+  });
+  test('records without operators (earlier versions) have none', () => {
+    expect(parseRecordedAnswers({ name: 'orders-db', region: 'us-east-1', azCount: 2, databaseName: 'app',
+      databaseUsers: [{ name: 'app', access: 'read-write' }], appUser: 'app', natGateways: 'per-az', multiAz: true,
+      proxyAuth: 'end-to-end-iam', internetEgress: false }).operators).toEqual([]);
   });
 });
 

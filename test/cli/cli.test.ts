@@ -8,7 +8,7 @@ describe('create-rds-iam-stack', () => {
   test('--help lists every question flag and exits 0', () => {
     const { status, stdout } = cli(['--help']);
     expect(status).toBe(0);
-    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain', '--alarm-email']) {
+    for (const flag of ['--name', '--region', '--az-count', '--db-name', '--user NAME:ACCESS', '--github-repo', '--domain', '--alarm-email', '--operator ARN']) {
       expect(stdout).toContain(flag);
     }
     for (const flag of ['--yes', '--answers FILE', '--skip-install', '--[no-]git', '--force', '--dry-run', '--version']) {
@@ -63,8 +63,11 @@ describe('create-rds-iam-stack', () => {
       "bob'; DROP TABLE users; --:read-write",
       '--az-count',
       '9',
+      '--operator',
+      'arn:aws:iam::123456789012:root',
     ]);
     expect(status).toBe(1);
+    expect(stderr).toMatch(/operator #1 \(--operator\) "arn:aws:iam::123456789012:root" must be an IAM role or user ARN/);
     expect(stderr).toContain('database name (--db-name) "select" must not be a MySQL reserved word');
     expect(stderr).toContain('database user #1 name (--user) "bob\'; DROP TABLE users; --"');
     expect(stderr).toContain('Nothing was written.');

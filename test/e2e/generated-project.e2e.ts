@@ -36,7 +36,7 @@ beforeAll(() => {
   run(
     process.execPath,
     [
-      join(PACKAGE_ROOT, 'lib/src/cli/bin.js'),
+      join(PACKAGE_ROOT, 'lib/cli/bin.js'),
       'orders-db',
       '--region',
       'eu-west-1',
@@ -190,7 +190,9 @@ const TEMPLATE_MATRIX = {
     githubRepository: 'acme/orders',
     azCount: 3,
     databaseName: 'orders',
-    databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
+    databaseUsers: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner', 'dba:admin'],
+    // Operators: their role per stage, ECS Exec with encrypted session logs, the Session Manager endpoint.
+    operators: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_DBA_0123abcd4567ef89'],
     natGateways: 'single',
     multiAz: false,
     alarmEmail: 'oncall@example.com',

@@ -23,7 +23,7 @@ export function installPackedCli(): PackedCli {
   run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], { cwd: install, env });
   return {
     tarball,
-    bin: join(install, 'node_modules/create-rds-iam-stack/lib/src/cli/bin.js'),
+    bin: join(install, 'node_modules/create-rds-iam-stack/lib/cli/bin.js'),
     remove: () => rmSync(install, { recursive: true, force: true }),
   };
 }

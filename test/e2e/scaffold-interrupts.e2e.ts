@@ -134,5 +134,15 @@ describe('on a Node older than 22.18', () => {
     );
     expect(readdirSync(cwd)).toEqual([]);
   });
-});
 
+  test('the library entry, as a generated .projenrc.ts imports it, stops with the same line', () => {
+    const node = oldNode();
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '');
+    // The install's root: `create-rds-iam-stack` resolves from there as from a generated project.
+    const script = "import('create-rds-iam-stack').then(() => console.log('loaded'), (error) => console.log(error.message))";
+    const result = spawnSync(node, ['-e', script], { cwd: join(cli.bin, '../../../../..'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(result.stdout).toBe(
+      `create-rds-iam-stack needs Node.js 22.18 or newer; this is Node.js ${version}. Install a current Node.js (https://nodejs.org) and run it again.\n`,
+    );
+  });
+});

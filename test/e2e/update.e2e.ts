@@ -55,7 +55,7 @@ function packOldVersion(): void {
 }
 
 function update(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'lib/src/cli/bin.js'), 'update', ...args], {
+  const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'lib/cli/bin.js'), 'update', ...args], {
     cwd: project,
     // A caller's NODE_ENV must not reach the project's projen, which would render elsewhere under `test`.
     env: { ...env, NODE_ENV: 'test' },
@@ -75,7 +75,7 @@ beforeAll(() => {
   run('npm', ['install', '--prefix', oldCli, '--no-audit', '--no-fund', '--ignore-scripts', oldTarball], { cwd: work, env });
   run(
     process.execPath,
-    [join(oldCli, 'node_modules/create-rds-iam-stack/lib/src/cli/bin.js'), 'orders-db', '--yes', '--skip-install', '--no-git', '--package-source', `file:${oldTarball}`],
+    [join(oldCli, 'node_modules/create-rds-iam-stack/lib/cli/bin.js'), 'orders-db', '--yes', '--skip-install', '--no-git', '--package-source', `file:${oldTarball}`],
     { cwd: work, env },
   );
   run('git', ['init', '--quiet', '--initial-branch=main'], { cwd: project, env });

@@ -9,8 +9,9 @@ const FULL_FLAGS = {
   region: 'eu-west-1',
   azCount: '3',
   dbName: 'orders',
-  user: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner'],
+  user: ['orders_app:read-write', 'reporting:read-only', 'migrator:schema-owner', 'dba:admin'],
   appUser: 'orders_app',
+  operator: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_0123abcd', 'arn:aws:iam::123456789012:user/alice'],
   natGateways: 'single',
   multiAz: false,
   proxyAuth: 'iam-with-master-secret',
@@ -38,8 +39,10 @@ describe('flags', () => {
         { name: 'orders_app', access: 'read-write' },
         { name: 'reporting', access: 'read-only' },
         { name: 'migrator', access: 'schema-owner' },
+        { name: 'dba', access: 'admin' },
       ],
       appUser: 'orders_app',
+      operators: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_0123abcd', 'arn:aws:iam::123456789012:user/alice'],
       internetEgress: true,
       natGateways: 'single',
       multiAz: false,
@@ -72,6 +75,10 @@ describe('flags', () => {
     expect(config).toContain('internetEgress: true');
     expect(readText(result.cwd, '.projenrc.ts')).toContain("hostedZone: 'Z0123456789ABCDEFGHIJ',");
     expect(readText(result.cwd, '.projenrc.ts')).toContain("{ name: 'migrator', access: 'schema-owner' },");
+    expect(readText(result.cwd, '.projenrc.ts')).toContain("  operators: [\n    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_0123abcd',\n    'arn:aws:iam::123456789012:user/alice',\n  ],");
+    expect(config).toContain("operators: [\n    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DBA_0123abcd',");
+    // The operator's command is a task of the project.
+    expect(JSON.parse(readText(result.cwd, '.projen/tasks.json')).tasks['db:connect']).toMatchObject({ steps: [{ exec: 'tsx src/operator/db-connect-cli.ts', receiveArgs: true }] });
   });
 
   test('an invalid flag fails before anything is written', async () => {

@@ -38,6 +38,15 @@ describe('renderProjenrc', () => {
     },
   );
 
+  test('operators are written as a list that type-checks; none are left out', () => {
+    const arn = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DBA_0123abcd";
+    const withOperators = parseAnswers(withDefaults({ name: 'orders-db', databaseUsers: ['app:read-write', 'dba:admin'], operators: [arn] }));
+    const source = renderProjenrc(withOperators);
+    expect(source).toContain(`  operators: [\n    '${arn}',\n  ],`);
+    expect(typeErrors(source)).toEqual([]);
+    expect(renderProjenrc(answers)).not.toContain('operators');
+  });
+
   test('a package manager other than npm is named through a value import of projen', () => {
     const source = renderProjenrc(answers, { packageManager: javascript.NodePackageManager.PNPM });
     expect(source).toContain("import { javascript } from 'projen';");

@@ -1,12 +1,11 @@
 /**
- * The Hono application: middleware for cross-cutting concerns (request id, request log, security
- * headers, body limit, JSON errors, 405 with Allow), admission control in front of the database
- * and the routes. No I/O happens here until a request arrives.
+ * The Hono application: the routes, admission control in front of the database, body limit, JSON
+ * errors and 405 with Allow. No I/O happens here until a request arrives.
  *
- * The per-request path is kept cheap (see request-context.ts): nothing reads the request body or
- * rewrites the finished response unless it has to, and per-request loggers are made only on demand.
+ * What every request needs (request id, security headers, request log) is not middleware here but
+ * Node-level request context (request-context.ts, served by http-server.ts): with no middleware in
+ * its way, a synchronous route such as /healthz is answered on @hono/node-server's direct path.
  */
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -16,25 +15,16 @@ import { isDatabaseUnavailable, type Pool } from './db.js';
 import { errorResponse } from './errors.js';
 import { requestLogger, type Logger } from './logger.js';
 import { RefusalLog } from './refusal-log.js';
-import { requestContext } from './request-context.js';
+import { DEFAULT_REFUSALS_PER_S, RefusalPacer } from './refusal-pacing.js';
+import { markRefused, type Lifecycle, type ServiceBindings } from './request-context.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { allowedMethodsFor } from './routing.js';
 
-/** Shared, mutable process state the routes read. */
-export interface Lifecycle {
-  /** Set on SIGTERM: /readyz answers 503 and responses carry `Connection: close`. */
-  draining: boolean;
-}
+export type { Lifecycle };
 
 export interface AppEnv {
-  Variables: {
-    requestId: string;
-    /** The service's logger; `requestLogger(c)` adds the request id. */
-    logger: Logger;
-    /** Set when the request was refused with 503 and counted in the refusal summary instead of logged. */
-    refused?: boolean;
-  };
+  Bindings: ServiceBindings;
 }
 
 export interface AppOptions {
@@ -50,12 +40,14 @@ export interface AppOptions {
    * waiting, for at most 2000 ms each
    */
   readonly admission?: Admission;
+  /** Pace of refusals beyond admission. @default 250 per second, each waiting at most `Retry-After` */
+  readonly refusalPacer?: RefusalPacer;
   /** Summary of refused requests. @default one line per second through `logger` */
   readonly refusals?: RefusalLog;
 }
 
-/** `Retry-After` of a refusal (admission), in seconds; also how long its connection is held. */
-const RETRY_AFTER_S = 2;
+/** `Retry-After` of a refusal (admission), in seconds; also the longest a paced refusal waits. */
+export const RETRY_AFTER_S = 2;
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const { pool, logger } = options;
@@ -66,17 +58,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     maxQueued: pool.pool.config.queueLimit || 100,
     acquireTimeoutMs: 2_000,
   });
+  const pacer = options.refusalPacer ?? new RefusalPacer({ ratePerS: DEFAULT_REFUSALS_PER_S, maxWaitMs: RETRY_AFTER_S * 1000 });
+  const onError = (error: unknown, c: Context<AppEnv>) => handleError(error, c, logger, refusals);
   const app = new Hono<AppEnv>();
 
-  // Request id (a well-formed incoming X-Request-Id is honoured), security headers, request log and
-  // the last-resort error handler: the whole per-request cost of a cheap endpoint.
-  app.use(requestContext({ logger, lifecycle, onError: (error, c) => handleError(error, c, refusals) }));
   // Only requests that can carry a body: reading `body` would make every GET build a full Request.
   app.on(['POST', 'PUT', 'PATCH'], '*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, 413, 'payload_too_large', 'The request body exceeds 64 KiB') }));
 
-  app.route('/', healthRoutes(pool, lifecycle, options.readinessTimeoutMs ?? 2_000));
+  app.route('/', healthRoutes(pool, lifecycle, logger, options.readinessTimeoutMs ?? 2_000));
   // ('/items/*' covers '/items' too.)
-  app.use('/items/*', admitted(admission, refusals));
+  app.use('/items/*', everyErrorAnswered(onError), admitted(admission, pacer, refusals));
   app.route('/items', itemRoutes(pool, options.queryTimeoutMs ?? 5_000));
 
   const allowedMethods = allowedMethodsFor(app);
@@ -88,23 +79,42 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     }
     return errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
   });
-  app.onError((error, c) => handleError(error, c, refusals));
+  app.onError(onError);
   return app;
 }
 
-/** Admission control: a turn on the pool, or a cheap 503 (no exception, no per-request log line). */
-function admitted(admission: Admission, refusals: RefusalLog): MiddlewareHandler<AppEnv> {
+/**
+ * Hono's onError sees only `instanceof Error` of its own realm; anything else thrown below (a
+ * database error from another realm under jest's VM, a thrown string) is answered here.
+ */
+function everyErrorAnswered(onError: (error: unknown, c: Context<AppEnv>) => Response): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    try {
+      await next();
+    } catch (error) {
+      c.res = onError(error, c);
+    }
+  };
+}
+
+/**
+ * Admission control: a turn on the pool, or a 503 without an exception or a request line of its own.
+ * Refusals beyond pool and queue are paced (refusal-pacing.ts); the connection stays open (keep-alive)
+ * and is read again at once.
+ */
+function admitted(admission: Admission, pacer: RefusalPacer, refusals: RefusalLog): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let turn = admission.acquire();
     if (turn instanceof Promise) turn = await turn;
     if (typeof turn === 'string') {
       refusals.count(turn);
-      c.set('refused', true);
+      markRefused(c);
       c.header('Retry-After', String(RETRY_AFTER_S));
-      holdConnection(c, RETRY_AFTER_S * 1000);
-      return turn === 'shed'
-        ? errorResponse(c, 503, 'overloaded', 'The service is at capacity; retry shortly')
-        : errorResponse(c, 503, 'database_busy', 'No database connection became free in time; retry shortly');
+      if (turn === 'acquire-timeout') return errorResponse(c, 503, 'database_busy', 'No database connection became free in time; retry shortly');
+      const answer = pacer.turn();
+      if (answer === 'close') c.header('Connection', 'close');
+      else if (answer !== 'now') await answer;
+      return errorResponse(c, 503, 'overloaded', 'The service is at capacity; retry shortly');
     }
     try {
       return await next();
@@ -114,25 +124,7 @@ function admitted(admission: Admission, refusals: RefusalLog): MiddlewareHandler
   };
 }
 
-/**
- * Honours `Retry-After` for clients that ignore it: the 503 goes out at once, then the keep-alive
- * connection it went out on is not read for `ms`. A client retrying in a tight loop otherwise turns
- * every refusal into another request, and refusals crowd out the requests that succeed (goodput
- * collapses at several times the capacity). Other connections are unaffected.
- */
-function holdConnection(c: Context<AppEnv>, ms: number): void {
-  const { incoming, outgoing } = (c.env ?? {}) as Partial<HttpBindings>;
-  if (!incoming || !outgoing) return;
-  outgoing.once('finish', () => {
-    const socket = incoming.socket;
-    if (socket.destroyed) return;
-    socket.pause();
-    // Jitter, so held connections do not all come back at the same moment.
-    setTimeout(() => socket.resume(), ms * (0.75 + Math.random() / 2)).unref();
-  });
-}
-
-function handleError(error: unknown, c: Context<AppEnv>, refusals: RefusalLog): Response {
+function handleError(error: unknown, c: Context<AppEnv>, logger: Logger, refusals: RefusalLog): Response {
   if (error instanceof HTTPException) {
     // e.g. malformed JSON from the validator: the client's fault, the message is safe to return.
     return errorResponse(c, error.status as ContentfulStatusCode, 'invalid_request', error.message || 'Bad request');
@@ -141,10 +133,10 @@ function handleError(error: unknown, c: Context<AppEnv>, refusals: RefusalLog): 
     // An outage fails every request alike: counted and summarised, never a stack trace per request.
     const { code, message } = error as { code?: unknown; message?: unknown };
     refusals.count(`database-unavailable:${typeof code === 'string' ? code : 'unknown'}`, typeof message === 'string' ? message.slice(0, 200) : undefined);
-    c.set('refused', true);
-    c.header('Retry-After', '2');
+    markRefused(c);
+    c.header('Retry-After', String(RETRY_AFTER_S));
     return errorResponse(c, 503, 'database_unavailable', 'The database is temporarily unavailable');
   }
-  requestLogger(c).error({ err: error }, 'unhandled error');
+  requestLogger(logger, c).error({ err: error }, 'unhandled error');
   return errorResponse(c, 500, 'internal_error', 'Internal server error');
 }

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_REFUSALS_PER_S } from './refusal-pacing.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -37,6 +38,8 @@ const EnvSchema = z
     DB_POOL_QUEUE_LIMIT: positiveInt.max(10_000).default(100),
     /** Longest wait of a request for a pool connection before it is answered 503. */
     DB_POOL_ACQUIRE_TIMEOUT_MS: positiveInt.default(2_000),
+    /** Refusals (503 beyond pool and queue) answered per second once they come faster; 0: all at once. */
+    DB_POOL_REFUSALS_PER_S: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_REFUSALS_PER_S),
     DB_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
     DB_QUERY_TIMEOUT_MS: positiveInt.default(5_000),
     /** How long a signed token is reused (validity is 15 minutes). */
@@ -80,6 +83,7 @@ export interface DatabaseSettings {
     readonly idleTimeoutMs: number;
     readonly queueLimit: number;
     readonly acquireTimeoutMs: number;
+    readonly refusalsPerS: number;
   };
   readonly connectTimeoutMs: number;
   readonly queryTimeoutMs: number;
@@ -129,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
         queueLimit: e.DB_POOL_QUEUE_LIMIT,
         acquireTimeoutMs: e.DB_POOL_ACQUIRE_TIMEOUT_MS,
+        refusalsPerS: e.DB_POOL_REFUSALS_PER_S,
       },
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,

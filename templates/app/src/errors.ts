@@ -1,6 +1,7 @@
 /** JSON error bodies: a code, a message and the request id. Never a stack trace. */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { requestIdOf } from './request-context.js';
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
@@ -11,7 +12,7 @@ export interface ErrorBody {
 export function errorResponse(c: Context<any>, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
   const body: ErrorBody = {
     error: { code, message, ...(details === undefined ? {} : { details }) },
-    requestId: c.get('requestId'),
+    requestId: requestIdOf(c),
   };
   return c.json(body, status);
 }

@@ -3,13 +3,13 @@
  * and SIGKILL after the container's stopTimeout. On SIGTERM: report not-ready, stop accepting
  * connections, let in-flight requests finish, close the pool, exit 0; or exit 1 at the deadline.
  */
-import type { Server } from 'node:http';
+import type { HttpServer } from './http-server.js';
 import type { Lifecycle } from './app.js';
 import type { Pool } from './db.js';
 import type { Logger } from './logger.js';
 
 export interface ShutdownOptions {
-  readonly server: Server;
+  readonly server: HttpServer;
   readonly pool: Pool;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;

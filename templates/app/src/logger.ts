@@ -8,13 +8,14 @@
  */
 import type { Context } from 'hono';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { AppEnv } from './app.js';
+import { requestIdOf } from './request-context.js';
 
 export type { Logger };
 
 /** The service's logger with the request id (made on demand: most requests never log anything else). */
-export function requestLogger(c: Context<AppEnv>): Logger {
-  return c.get('logger').child({ requestId: c.get('requestId') });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app environment
+export function requestLogger(logger: Logger, c: Context<any>): Logger {
+  return logger.child({ requestId: requestIdOf(c) });
 }
 
 export interface LogBufferOptions {

@@ -1,12 +1,13 @@
 /** Entry point: `node dist/server.js`. */
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Admission } from './admission.js';
-import { createApp, type Lifecycle } from './app.js';
+import { createApp, RETRY_AFTER_S, type Lifecycle } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 import { installGracefulShutdown } from './lifecycle.js';
 import { migrate } from './migrations.js';
+import { RefusalPacer } from './refusal-pacing.js';
 import { connectDatabase } from './runtime.js';
 
 async function main(): Promise<void> {
@@ -23,15 +24,17 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await migrate(pool, logger);
 
   const lifecycle: Lifecycle = { draining: false };
-  const { connectionLimit, queueLimit, acquireTimeoutMs } = config.db.pool;
+  const { connectionLimit, queueLimit, acquireTimeoutMs, refusalsPerS } = config.db.pool;
   const admission = new Admission({ maxConcurrent: connectionLimit, maxQueued: queueLimit, acquireTimeoutMs });
-  const app = createApp({ pool, logger, lifecycle, admission, queryTimeoutMs: config.db.queryTimeoutMs });
-  const server = serve({ fetch: app.fetch, port: config.http.port, hostname: config.http.host }, (info) => {
+  const refusalPacer = new RefusalPacer({ ratePerS: refusalsPerS, maxWaitMs: RETRY_AFTER_S * 1000 });
+  const app = createApp({ pool, logger, lifecycle, admission, refusalPacer, queryTimeoutMs: config.db.queryTimeoutMs });
+  const server = createHttpServer(app, { logger, lifecycle });
+  server.listen(config.http.port, config.http.host, () => {
     logger.info(
-      { port: info.port, dbHost: config.db.host, dbUser: config.db.user, dbMode: config.db.tls.mode },
+      { port: (server.address() as AddressInfo).port, dbHost: config.db.host, dbUser: config.db.user, dbMode: config.db.tls.mode },
       'listening',
     );
-  }) as Server;
+  });
   // Keep-alive above the ALB's idle timeout (60 s), so the ALB never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

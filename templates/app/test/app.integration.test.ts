@@ -24,7 +24,7 @@ beforeAll(async () => {
   // Migrations run as the schema owner, also through the token path.
   await db.migrate(logs.logger);
   ({ pool, tokens } = connectDatabase(db.config(APP_USER), logs.logger));
-  served = await serveApp(createApp({ pool, logger: logs.logger }));
+  served = await serveApp(createApp({ pool, logger: logs.logger }), logs.logger);
 });
 
 afterAll(async () => {
@@ -141,7 +141,7 @@ describe('token refusal and expiry', () => {
       log.logger,
       rdsTokenSigner({ hostname: db.server.host, port: db.server.port, username: 'someone_else', region: 'eu-west-1' }),
     );
-    const app = await serveApp(createApp({ pool: wrongPool, logger: log.logger }));
+    const app = await serveApp(createApp({ pool: wrongPool, logger: log.logger }), log.logger);
     try {
       const ready = await fetch(`${app.url}/readyz`);
       expect(ready.status).toBe(503);

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     const config = loadConfig(aws);
     expect(config.db).toMatchObject({
       port: 3306, region: 'eu-west-1', tls: { mode: 'aws' },
-      pool: { connectionLimit: 10, maxIdle: 5, idleTimeoutMs: 60_000, queueLimit: 100 },
+      pool: { connectionLimit: 10, maxIdle: 5, idleTimeoutMs: 60_000, queueLimit: 100, acquireTimeoutMs: 2_000, refusalsPerS: 250 },
       tokenRefreshAfterMs: 600_000,
     });
     expect(config.db.pool.maxIdle).toBeLessThan(config.db.pool.connectionLimit);
@@ -27,6 +27,8 @@ describe('loadConfig', () => {
     [{ DB_TLS_CA_FILE: '/etc/ssl/dev-ca.pem' }, /DB_TLS_CA_FILE is only for DB_MODE=local/],
     [{ DB_MODE: 'local' }, /DB_TLS_CA_FILE is required with DB_MODE=local/],
     [{ DB_PORT: '70000' }, /DB_PORT/],
+    [{ DB_POOL_REFUSALS_PER_S: '-1' }, /DB_POOL_REFUSALS_PER_S/],
+    [{ DB_POOL_REFUSALS_PER_S: 'fast' }, /DB_POOL_REFUSALS_PER_S/],
   ])('refuses %o', (override, message) => {
     expect(() => loadConfig({ ...aws, ...override })).toThrow(message);
   });

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('the pool recovers after the database restarts; /readyz answers 503 meanwhile; nothing crashes', async () => {
   const log = memoryLogger();
   const { pool } = connectDatabase(db.config(APP_USER, { DB_CONNECT_TIMEOUT_MS: '1000' }), log.logger);
-  const served = await serveApp(createApp({ pool, logger: log.logger, readinessTimeoutMs: 1_000 }));
+  const served = await serveApp(createApp({ pool, logger: log.logger, readinessTimeoutMs: 1_000 }), log.logger);
   const status = async (path: string) => (await fetch(`${served.url}${path}`)).status;
   try {
     // Several pooled connections exist when the database goes away.

@@ -1,15 +1,18 @@
 /**
  * A stalled database and more requests than the pool can take: requests wait for a connection at
- * most the acquire timeout, requests beyond pool and queue are refused at once, and refusals are
- * summarised in one log line without stack traces. Also the HTTP semantics of the JSON endpoints
- * (415 for other content types, 405 with Allow).
+ * most the acquire timeout, requests beyond pool and queue are refused at once (then paced), on a
+ * connection that stays open and is read again at once, and refusals are summarised in one log line
+ * without stack traces. Also the HTTP semantics of the JSON endpoints (415 for other content types,
+ * 405 with Allow).
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { Agent, request } from 'node:http';
 import mysql from 'mysql2/promise';
 import { Admission } from '../src/admission.js';
 import { createApp } from '../src/app.js';
 import type { Pool } from '../src/db.js';
 import { RefusalLog } from '../src/refusal-log.js';
+import { RefusalPacer } from '../src/refusal-pacing.js';
 import { connectDatabase } from '../src/runtime.js';
 import { APP_USER, DATABASE, startTestDatabase, type TestDatabase } from './support/database.js';
 import { memoryLogger, serveApp, type Served } from './support/http.js';
@@ -38,7 +41,7 @@ beforeAll(async () => {
   db = await startTestDatabase();
   await db.migrate();
   ({ pool } = connectDatabase(db.config(APP_USER, { DB_POOL_SIZE: '2', DB_QUERY_TIMEOUT_MS: '20000' }), log.logger));
-  served = await serveApp(createApp({ pool, logger: log.logger, admission, refusals }));
+  served = await serveApp(createApp({ pool, logger: log.logger, admission, refusals }), log.logger);
   admin = await mysql.createConnection({
     host: db.server.host, port: db.server.port, user: db.server.adminUser, password: db.server.adminPassword,
     database: DATABASE, ssl: { ca: db.server.caPem, rejectUnauthorized: true, verifyIdentity: true },
@@ -50,6 +53,27 @@ afterAll(async () => {
   await pool?.end();
   await db?.stop();
 });
+
+/** A GET through `agent` (keep-alive): status, error code, headers and when the response ended. */
+function viaAgent(agent: Agent, url: string) {
+  return new Promise<{ status: number; code?: string; retryAfter?: string; connection?: string; reusedSocket: boolean; at: number }>((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({
+        status: res.statusCode!,
+        code: (JSON.parse(body) as { error?: { code: string } }).error?.code,
+        retryAfter: res.headers['retry-after'],
+        connection: res.headers.connection,
+        reusedSocket: req.reusedSocket,
+        at: performance.now(),
+      }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 const timed = async (path: string, init?: RequestInit) => {
   const started = performance.now();
@@ -85,6 +109,43 @@ describe('a stalled database', () => {
     }
     // The turns were all given back: the service serves again.
     expect((await timed('/items')).status).toBe(200);
+  });
+
+  test('beyond the pacing rate, refusals wait their turn (within Retry-After) on connections that stay open', async () => {
+    // A service of its own: one request at a time, no queue, 10 refusals a second (1 at once).
+    const paced = await serveApp(createApp({
+      pool, logger: log.logger,
+      admission: new Admission({ maxConcurrent: 1, maxQueued: 0, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS }),
+      refusalPacer: new RefusalPacer({ ratePerS: 10, maxWaitMs: 2_000 }),
+      refusals: new RefusalLog(log.logger, 60_000),
+    }), log.logger);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    await admin.query('LOCK TABLES items WRITE');
+    try {
+      const stalled = fetch(`${paced.url}/items`);
+      await new Promise((r) => setTimeout(r, 300)); // the one turn is taken
+      const started = performance.now();
+      const refused = await Promise.all(Array.from({ length: 6 }, () => viaAgent(agent, `${paced.url}/items`)));
+      const times = refused.map((r) => r.at - started).sort((a, b) => a - b);
+      for (const r of refused) expect(r).toMatchObject({ status: 503, code: 'overloaded', retryAfter: '2', connection: 'keep-alive' });
+      // One at once, five more at 10/s: the last about 500 ms later (a busy machine is late, never early).
+      expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(350);
+      expect(times[5]! - times[0]!).toBeLessThan(2_000 + 1_000);
+
+      // No hold after a refusal: the next request on the same connection is read and answered at once
+      // (behind an ALB, that connection carries other clients' requests).
+      const refusal = await viaAgent(agent, `${paced.url}/items`);
+      const next = await viaAgent(agent, `${paced.url}/healthz`);
+      expect(refusal.status).toBe(503);
+      expect(next).toMatchObject({ status: 200, reusedSocket: true });
+      expect(next.at - refusal.at).toBeLessThan(500);
+      await admin.query('UNLOCK TABLES');
+      expect((await stalled).status).toBe(200);
+    } finally {
+      await admin.query('UNLOCK TABLES');
+      agent.destroy();
+      await paced.close();
+    }
   });
 
   test('refusals are one summary line, without stack traces or a request line each', () => {

@@ -17,6 +17,11 @@ const TASK_INTERFACE_ENDPOINTS = {
   Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
 } as const;
 
+/** The interface endpoint an ECS Exec session's agent needs (its data and control channels). */
+const SESSION_MANAGER_ENDPOINTS = {
+  SsmMessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+} as const;
+
 export interface AwsApiEndpointsProps {
   /** The VPC; it must have the S3 gateway endpoint (image layers come from S3). */
   readonly vpc: ec2.IVpc;
@@ -26,6 +31,12 @@ export interface AwsApiEndpointsProps {
   readonly securityGroup: ec2.ISecurityGroup;
   /** Key for the log group of the prefix-list look-up. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * Also the Session Manager messages endpoint (`ssmmessages`), which the SSM agent of an ECS Exec
+   * session calls: needed by the operators' tunnel (`db:connect`) when the tasks have no internet.
+   * @default false
+   */
+  readonly sessionManager?: boolean;
 }
 
 /**
@@ -42,7 +53,8 @@ export class AwsApiEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsApiEndpointsProps) {
     super(scope, id);
-    this.interfaceEndpoints = Object.entries(TASK_INTERFACE_ENDPOINTS).map(([name, service]) =>
+    const services = { ...TASK_INTERFACE_ENDPOINTS, ...(props.sessionManager ? SESSION_MANAGER_ENDPOINTS : {}) };
+    this.interfaceEndpoints = Object.entries(services).map(([name, service]) =>
       new ec2.InterfaceVpcEndpoint(this, name, {
         vpc: props.vpc,
         service,

@@ -47,6 +47,12 @@ export interface NetworkProps {
    */
   readonly encryptionKey: kms.IKey;
   /**
+   * An endpoint for Session Manager's messages in the app subnets, for the operators' ECS Exec
+   * tunnel (see `AwsApiEndpointsProps.sessionManager`).
+   * @default false
+   */
+  readonly sessionManager?: boolean;
+  /**
    * How long VPC flow logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -153,6 +159,7 @@ export class Network extends Construct {
       subnets: this.appSubnets,
       securityGroup: endpointSecurityGroup,
       encryptionKey: props.encryptionKey,
+      sessionManager: props.sessionManager,
     });
   }
 

@@ -16,6 +16,7 @@ import type { HostedZoneConfig } from '../stack-config.js';
 import type { AwsApiEndpoints } from './aws-api-endpoints.js';
 import { importHostedZone } from './domain-records.js';
 import { accessLogBucket } from './log-storage.js';
+import { nagValue } from './wildcard-arn.js';
 
 /** Port the container listens on (app/: PORT). */
 const CONTAINER_PORT = 8080;
@@ -86,6 +87,15 @@ export interface ServiceProps {
     readonly user: string;
   };
   /**
+   * Let operators open port-forwarding sessions on the running tasks through ECS Exec (the tunnel of
+   * `npx projen db:connect`). The service enables ECS Exec, the cluster logs every session to its own
+   * KMS-encrypted log group (`cloudWatchEncryptionEnabled`: the agent refuses an unencrypted one),
+   * and the container gets small writable volumes where the SSM agent keeps its state, so its root
+   * file system stays read-only. Who may start a session is decided by IAM (`OperatorAccess`).
+   * @default false
+   */
+  readonly executeCommand?: boolean;
+  /**
    * Running tasks once an image exists, spread over the AZs. Two or more survive an AZ outage; one
    * suits a development stage.
    * @default 2
@@ -140,6 +150,8 @@ export class Service extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The `ImageTag` parameter. */
   public readonly imageTag: CfnParameter;
+  /** Set when `executeCommand` is: every ECS Exec session of the cluster is logged here. */
+  public readonly sessionLogGroup?: logs.LogGroup;
   /** Set when `migration` is: the one-off migration task. */
   public readonly migrationTaskDefinition?: ecs.FargateTaskDefinition;
   /** Security group of the service's tasks (the migration task runs in it too). */
@@ -182,10 +194,25 @@ export class Service extends Construct {
     const tag = Token.asString(image.ifSet(this.imageTag.valueAsString, 'no-image-yet'));
     const taskCount = Token.asNumber(image.ifSet(desiredCount, 0));
 
+    if (props.executeCommand) {
+      this.sessionLogGroup = new logs.LogGroup(this, 'ExecSessionLogs', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       clusterName: props.names.cluster,
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      ...(this.sessionLogGroup
+        ? {
+          executeCommandConfiguration: {
+            logging: ecs.ExecuteCommandLogging.OVERRIDE,
+            logConfiguration: { cloudWatchLogGroup: this.sessionLogGroup, cloudWatchEncryptionEnabled: true },
+          },
+        }
+        : {}),
     });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -216,6 +243,10 @@ export class Service extends Construct {
         startPeriod: Duration.seconds(20),
       },
     });
+    if (props.executeCommand) {
+      this.giveSsmAgentWritableDirectories(container);
+      this.acknowledgeExecuteCommandGrants(props.taskRole);
+    }
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
@@ -288,6 +319,7 @@ export class Service extends Construct {
       circuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriod: Duration.seconds(60),
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+      ...(props.executeCommand ? { enableExecuteCommand: true } : {}),
     });
 
     // ALB access logs support SSE-S3 only (no customer-managed KMS key).
@@ -315,6 +347,35 @@ export class Service extends Construct {
 
     const scaling = this.service.autoScaleTaskCount({ minCapacity: taskCount, maxCapacity: maxCount });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
+  }
+
+  /** What ECS Exec adds to the task role (aws-cdk-lib grants it with `enableExecuteCommand`), and why it cannot be narrower. */
+  private acknowledgeExecuteCommandGrants(taskRole: iam.IRole): void {
+    const stack = Stack.of(this);
+    const sessionLogs = stack.getLogicalId(this.sessionLogGroup!.node.defaultChild as logs.CfnLogGroup);
+    Validations.of(taskRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ECS Exec: the SSM agent in the task opens its channels with ssmmessages:Create/OpenControlChannel and Create/OpenDataChannel, ' +
+        'and checks the session log group with logs:DescribeLogGroups; none of these supports resource-level permissions.',
+    });
+    Validations.of(taskRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${nagValue(stack.partition, 'AWS::Partition')}:logs:${nagValue(stack.region, 'AWS::Region')}:${nagValue(stack.account, 'AWS::AccountId')}:log-group:<${sessionLogs}>:*]`,
+      reason: 'ECS Exec writes each session to its own log stream, named at run time, in exactly the cluster\'s session log group.',
+    });
+  }
+
+  /**
+   * ECS Exec's SSM agent writes its binaries' state and logs under these directories; with a
+   * read-only root file system it cannot start (aws/containers-roadmap#1359), so each gets a task
+   * volume (Fargate ephemeral storage, gone with the task). Everything else stays read-only.
+   */
+  private giveSsmAgentWritableDirectories(container: ecs.ContainerDefinition): void {
+    const directories = { 'ssm-agent-managed': '/managed-agents', 'ssm-agent-state': '/var/lib/amazon/ssm', 'ssm-agent-logs': '/var/log/amazon/ssm' };
+    for (const [name, containerPath] of Object.entries(directories)) {
+      this.taskDefinition.addVolume({ name });
+      container.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
+    }
   }
 
   /**

@@ -294,3 +294,77 @@ describe('DatabaseUsers handler against MariaDB', () => {
     }
   });
 });
+
+describe('the admin level against MariaDB', () => {
+  const withAdmin: Users = [...initialUsers, { Name: 'dba', Access: 'admin' }];
+  const grantsOf = async (user: string) => (await snapshot())[user]?.grants;
+
+  it('is created with exactly its schema privileges WITH GRANT OPTION and PROCESS as its only global one', async () => {
+    const response = await createHandler(dependencies())(updateEvent(DB, initialUsers, withAdmin));
+    expect(response.Data).toMatchObject({ Created: 'dba', Unchanged: 'app_rw,migrator,reporting' });
+    expect(await grantsOf('dba')).toEqual([
+      `GRANT PROCESS ON *.* TO \`dba\`@\`%\` IDENTIFIED VIA pam USING '${server.pamService}' REQUIRE SSL`,
+      'GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, ' +
+        'CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER ON `app\\_db`.* TO `dba`@`%` WITH GRANT OPTION',
+    ]);
+    // A second run finds it exact: PROCESS and GRANT OPTION are part of the level, not drift.
+    const again = await createHandler(dependencies())(updateEvent(DB, withAdmin, withAdmin));
+    expect(again.Data).toMatchObject({ StatementCount: '0' });
+  });
+
+  it('works over the IAM token path as the schema\'s DBA, and no further', async () => {
+    const dba = await connectAsIamUser('dba');
+    const other = await connectAsIamUser('reporting');
+    try {
+      await dba.query('CREATE TABLE audit_probe (id INT PRIMARY KEY)');
+      await dba.query('CREATE PROCEDURE count_items() SELECT COUNT(*) FROM items');
+      await dba.query('CALL count_items()');
+      await dba.query('LOCK TABLES items READ');
+      await dba.query('UNLOCK TABLES');
+      // PROCESS: every session is visible, not only its own.
+      const [sessions] = await dba.query<mysql.RowDataPacket[]>('SELECT USER FROM information_schema.PROCESSLIST');
+      expect(sessions.map((s) => s.USER)).toContain('reporting');
+      // GRANT within the schema, to an account that exists; nothing beyond it.
+      await dba.query("GRANT INSERT ON `app\\_db`.* TO 'reporting'@'%'");
+      await expect(dba.query("GRANT SELECT ON app1db.* TO 'reporting'@'%'")).rejects.toThrow(/denied/);
+      await expect(dba.query("GRANT PROCESS ON *.* TO 'reporting'@'%'")).rejects.toThrow(/denied|GRANT OPTION/);
+      await expect(dba.query("CREATE USER 'sneaky'@'%'")).rejects.toThrow(/denied/);
+      await expect(dba.query('SELECT * FROM app1db.secrets')).rejects.toThrow(/denied/);
+      await expect(dba.query('CREATE DATABASE app2db')).rejects.toThrow(/denied/);
+      await expect(dba.query('SELECT * FROM mysql.user')).rejects.toThrow(/denied/);
+      await dba.query('DROP PROCEDURE count_items');
+      await dba.query('DROP TABLE audit_probe');
+    } finally {
+      await dba.end();
+      await other.end();
+    }
+    // What the admin handed out is drift for the bootstrap: the next run takes it back.
+    const repair = await createHandler(dependencies())(updateEvent(DB, withAdmin, withAdmin));
+    expect(repair.Data).toMatchObject({ Changed: 'reporting' });
+    expect((await grantsOf('reporting'))![0]).toBe('GRANT SELECT ON `app\\_db`.* TO `reporting`@`%`');
+  });
+
+  it('lowered to read-only: PROCESS and GRANT OPTION are gone, exactly read-only remains', async () => {
+    const lowered: Users = [...initialUsers, { Name: 'dba', Access: 'read-only' }];
+    const response = await createHandler(dependencies())(updateEvent(DB, withAdmin, lowered));
+    expect(response.Data).toMatchObject({ Changed: 'dba' });
+    expect(await grantsOf('dba')).toEqual([
+      'GRANT SELECT ON `app\\_db`.* TO `dba`@`%`',
+      `GRANT USAGE ON *.* TO \`dba\`@\`%\` IDENTIFIED VIA pam USING '${server.pamService}' REQUIRE SSL`,
+    ]);
+    const session = await connectAsIamUser('dba');
+    try {
+      const [sessions] = await session.query<mysql.RowDataPacket[]>('SELECT USER FROM information_schema.PROCESSLIST');
+      expect(new Set(sessions.map((s) => s.USER))).toEqual(new Set(['dba']));
+      await expect(session.query('CREATE TABLE t (id INT)')).rejects.toThrow(/denied/);
+    } finally {
+      await session.end();
+    }
+    // Raised again, then removed from the configuration: dropped.
+    await createHandler(dependencies())(updateEvent(DB, lowered, withAdmin));
+    expect((await grantsOf('dba'))![0]).toMatch(/^GRANT PROCESS ON \*\.\*/);
+    const removed = await createHandler(dependencies())(updateEvent(DB, withAdmin, initialUsers));
+    expect(removed.Data).toMatchObject({ Dropped: 'dba' });
+    expect(await grantsOf('dba')).toBeUndefined();
+  });
+});

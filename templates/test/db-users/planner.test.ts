@@ -151,6 +151,83 @@ describe('planUserChanges', () => {
     })).toEqual([]);
   });
 
+  describe('the admin level: the schema\'s DBA, with GRANT OPTION on that schema and PROCESS as its only global privilege', () => {
+    const dba: DesiredUser = { name: 'dba', access: 'admin' };
+    const ADMIN_ON_SCHEMA = 'SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, CREATE VIEW, SHOW VIEW, TRIGGER, ' +
+      'CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE ROUTINE, ALTER ROUTINE, EVENT';
+    const exactAdmin: LiveUser = {
+      name: 'dba',
+      plugin: 'AWSAuthenticationPlugin',
+      authenticationString: 'RDS',
+      requiresSsl: true,
+      privileges: ADMIN_ON_SCHEMA.split(', '),
+      grantOption: true,
+      extraGrants: [{ level: 'global', privilege: 'PROCESS' }],
+    };
+    const withLive = (live: LiveUser, desired: DesiredUser = dba) => planUserChanges([dba], [desired], { ...iam, live: [live] });
+
+    it('is created with its schema privileges WITH GRANT OPTION and PROCESS ON *.*, nothing else global', () => {
+      expect(sql([], [dba])).toEqual([
+        "CREATE USER IF NOT EXISTS 'dba'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL",
+        `GRANT ${ADMIN_ON_SCHEMA} ON \`app\`.* TO 'dba'@'%' WITH GRANT OPTION`,
+        "GRANT PROCESS ON *.* TO 'dba'@'%'",
+      ]);
+    });
+    it('an account holding exactly the level (PROCESS included) needs nothing: PROCESS is expected, not extra', () => {
+      const plan = withLive(exactAdmin);
+      expect(plan.statements).toEqual([]);
+      expect(plan.revokedExtras).toEqual([]);
+      expect(sql([dba], [dba])).toEqual([]);
+    });
+    it('missing parts are granted alone: PROCESS, then GRANT OPTION (with the level it covers)', () => {
+      expect(withLive({ ...exactAdmin, extraGrants: [] }).statements.map((s) => s.sql)).toEqual(["GRANT PROCESS ON *.* TO 'dba'@'%'"]);
+      expect(withLive({ ...exactAdmin, grantOption: false }).statements.map((s) => s.sql)).toEqual([
+        `GRANT ${ADMIN_ON_SCHEMA} ON \`app\`.* TO 'dba'@'%' WITH GRANT OPTION`,
+      ]);
+    });
+    it.each<[string, ExtraGrant]>([
+      ['PROCESS WITH GRANT OPTION', { level: 'global', privilege: 'PROCESS', grantable: true }],
+      ['another global privilege', { level: 'global', privilege: 'SHOW DATABASES' }],
+      ['a grant on another schema', { level: 'schema', schema: 'other', privilege: 'SELECT' }],
+    ])('more than the level (%s) is reset and the level granted again', (_label, grant) => {
+      const plan = withLive({ ...exactAdmin, extraGrants: [...exactAdmin.extraGrants!, grant] });
+      expect(plan.statements.map((s) => s.sql)).toEqual([
+        "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'dba'@'%'",
+        `GRANT ${ADMIN_ON_SCHEMA} ON \`app\`.* TO 'dba'@'%' WITH GRANT OPTION`,
+        "GRANT PROCESS ON *.* TO 'dba'@'%'",
+      ]);
+      expect(plan.revokedExtras).toEqual([{ user: 'dba', grant: describeGrant(grant) }]);
+      expect(plan.endSessionsOf).toEqual(['dba']);
+    });
+    it('lowered to read-only: PROCESS and GRANT OPTION go with a reset, its sessions end', () => {
+      const lowered = { name: 'dba', access: 'read-only' } as const;
+      for (const plan of [withLive(exactAdmin, lowered), planUserChanges([dba], [lowered], iam)]) {
+        expect(plan.statements.map((s) => s.sql)).toEqual([
+          "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'dba'@'%'",
+          "GRANT SELECT ON `app`.* TO 'dba'@'%'",
+        ]);
+        expect(plan.endSessionsOf).toEqual(['dba']);
+      }
+    });
+    it('raised from read-only: the whole level with GRANT OPTION, and PROCESS', () => {
+      expect(sql([{ name: 'dba', access: 'read-only' }], [dba])).toEqual([
+        `GRANT ${ADMIN_ON_SCHEMA} ON \`app\`.* TO 'dba'@'%' WITH GRANT OPTION`,
+        "GRANT PROCESS ON *.* TO 'dba'@'%'",
+      ]);
+    });
+    it('removed: dropped', () => {
+      expect(sql([dba, ro], [ro])).toEqual(["DROP USER IF EXISTS 'dba'@'%'"]);
+    });
+    it('a non-admin level holding PROCESS is reset', () => {
+      const plan = planUserChanges([ro], [ro], {
+        ...iam,
+        live: [{ ...exactAdmin, name: 'reporting', privileges: ['SELECT'], grantOption: false }],
+      });
+      expect(plan.statements.map((s) => s.sql)).toEqual(["REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'reporting'@'%'", "GRANT SELECT ON `app`.* TO 'reporting'@'%'"]);
+      expect(plan.revokedExtras).toEqual([{ user: 'reporting', grant: 'PROCESS ON *.*' }]);
+    });
+  });
+
   describe('rejects hostile or reserved identifiers before planning anything', () => {
     const hostileUsers = [
       "x'@'%' IDENTIFIED BY 'pw", 'a`b', 'robert"); DROP TABLE students;--', 'name with space', 'ä', '', '1abc',

@@ -171,10 +171,10 @@ describe('RDS Proxy (end-to-end IAM, the default)', () => {
     });
   });
 
-  test('with three users the proxy role gets three exact grants', () => {
+  test('with four users the proxy role gets four exact grants', () => {
     const t = synthesize(variants.threeAzMixed).template;
     const instanceId = onlyResource(t, 'AWS::RDS::DBInstance').id;
-    const users = ['orders_app', 'reporting', 'migrator'];
+    const users = ['orders_app', 'reporting', 'migrator', 'dba'];
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: users.map((u) => ({ Effect: 'Allow', Action: 'rds-db:connect', Resource: instanceUserArn('eu-central-1', instanceId, u) })),

@@ -151,6 +151,16 @@ const ACKNOWLEDGED_THREE_AZ_MIXED: Record<string, string[]> = {
   'orders-db-prod/Service/TaskDefinition/ExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
   'orders-db-prod/Service/MigrationTaskDefinition': ['Annotation::AwsSolutions-ECS2'],
   'orders-db-prod/Service/MigrationExecutionRole': ['Annotation::AwsSolutions-IAM5[Resource::*]'],
+  // Operators: the wildcards ECS Exec and the tunnel cannot avoid (see operator-access.ts and service.ts).
+  'orders-db-prod/AppTaskRole': [
+    'Annotation::AwsSolutions-IAM5[Resource::*]',
+    'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:eu-central-1:123456789012:log-group:<ServiceExecSessionLogs1611B6CD>:*]',
+  ],
+  'orders-db-prod/OperatorAccess/Role': [
+    'Annotation::AwsSolutions-IAM5[Resource::*]',
+    'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:eu-central-1:123456789012:stack/orders-db-prod/*]',
+    'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:eu-central-1:123456789012:task/orders-db-prod/*]',
+  ],
   'orders-db-prod/DatabaseUsers/Provider': [
     'Annotation::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Annotation::AwsSolutions-IAM5[Resource::<DatabaseUsersFunction31CFDB3C.Arn>:*]',
@@ -193,6 +203,7 @@ describe('database users bootstrap wiring', () => {
         { Name: 'orders_app', Access: 'read-write' },
         { Name: 'reporting', Access: 'read-only' },
         { Name: 'migrator', Access: 'schema-owner' },
+        { Name: 'dba', Access: 'admin' },
       ],
     });
     template.hasResource('Custom::DatabaseUsers', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^DatabaseInstance')]) });
@@ -323,7 +334,22 @@ const COUNTS_TWO_AZ: Record<string, number> = {
   'Custom::VpcRestrictDefaultSG': 1,
 };
 // threeAzMixed has a schema-owner user (migrator): a migration task definition with its own task and execution roles.
-const COUNTS_THREE_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::ECS::TaskDefinition': 2, 'AWS::IAM::Role': 12, 'AWS::IAM::Policy': 10, 'AWS::EC2::Route': 3, 'AWS::EC2::RouteTable': 9, 'AWS::EC2::Subnet': 9, 'AWS::EC2::SubnetRouteTableAssociation': 9 };
+// It has operators too: their role and policy, the Session Manager endpoint (its ingress and the tasks' egress to it go
+// through the endpoints' security group, already counted), the session log group, and the tasks admitted to the instance.
+const COUNTS_THREE_AZ: Record<string, number> = {
+  ...COUNTS_TWO_AZ,
+  'AWS::EC2::VPCEndpoint': 6,
+  'AWS::Logs::LogGroup': 11,
+  'AWS::EC2::SecurityGroupEgress': 8,
+  'AWS::EC2::SecurityGroupIngress': 7,
+  'AWS::ECS::TaskDefinition': 2,
+  'AWS::IAM::Role': 13,
+  'AWS::IAM::Policy': 11,
+  'AWS::EC2::Route': 3,
+  'AWS::EC2::RouteTable': 9,
+  'AWS::EC2::Subnet': 9,
+  'AWS::EC2::SubnetRouteTableAssociation': 9,
+};
 // us-east-1: the companion stack shares the region, so plain exports and no cross-region reader (its Lambda and role).
 const COUNTS_SIX_AZ: Record<string, number> = { ...COUNTS_TWO_AZ, 'AWS::IAM::Role': 9, 'AWS::Lambda::Function': 4, 'AWS::EC2::Route': 6, 'AWS::EC2::RouteTable': 18, 'AWS::EC2::Subnet': 18, 'AWS::EC2::SubnetRouteTableAssociation': 18 };
 delete COUNTS_SIX_AZ['Custom::CrossRegionExportReader'];

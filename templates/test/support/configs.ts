@@ -51,6 +51,9 @@ export function withStageProfile(config: StackConfig, profile: StageProfile, ove
   return { ...config, stages: [{ ...stage, profile, settings }] };
 }
 
+/** An IAM Identity Center permission set's role, as operators are usually named. */
+export const OPERATOR_ROLE_ARN = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_DBA_0123abcd4567ef89';
+
 const base: StackConfig = withProductionStage({
   projectName: 'my-stack',
   stackName: 'my-stack',
@@ -68,7 +71,10 @@ const base: StackConfig = withProductionStage({
 export const variants = {
   /** 2 AZs, 1 user, defaults. */
   default: base,
-  /** Scoped project name, 3 AZs, three users with mixed access levels, a single NAT gateway, single-AZ database. */
+  /**
+   * Scoped project name, 3 AZs, users of every access level, a single NAT gateway, single-AZ database,
+   * and operators (their role, ECS Exec and the Session Manager endpoint).
+   */
   threeAzMixed: withProductionStage({
     ...base,
     projectName: '@acme/orders-db',
@@ -80,8 +86,10 @@ export const variants = {
       { name: 'orders_app', access: 'read-write' },
       { name: 'reporting', access: 'read-only' },
       { name: 'migrator', access: 'schema-owner' },
+      { name: 'dba', access: 'admin' },
     ],
     appUser: 'orders_app',
+    operators: [OPERATOR_ROLE_ARN, 'arn:aws:iam::123456789012:user/break-fix'],
     natGateways: 'single',
     multiAz: false,
   }),

@@ -1,20 +1,20 @@
 /** Serves a Hono app on a free loopback port for real HTTP requests; collects the JSON log lines. */
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
+import { createHttpServer } from '../../src/http-server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import type { Lifecycle } from '../../src/request-context.js';
 
 export interface Served {
   readonly url: string;
   close(): Promise<void>;
 }
 
-export async function serveApp(app: Hono<any>): Promise<Served> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
-  });
+/** Serves `app` as the service does (src/http-server.ts), request lines through `logger`. */
+export async function serveApp(app: Hono<any>, logger: Logger, lifecycle: Lifecycle = { draining: false }): Promise<Served> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const server = createHttpServer(app, { logger, lifecycle });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

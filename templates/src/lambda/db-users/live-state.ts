@@ -49,8 +49,11 @@ function sources(schemaPattern: string): readonly Source[] {
       kind: 'grantee',
       view: 'USER_PRIVILEGES',
       columns: '',
-      // USAGE means "no privileges"; anything else global is extra (GRANT OPTION shows as IS_GRANTABLE).
-      toGrant: (r) => (r.PRIVILEGE_TYPE === 'USAGE' && r.IS_GRANTABLE !== 'YES' ? undefined : { level: 'global', privilege: r.PRIVILEGE_TYPE }),
+      // USAGE means "no privileges"; the planner decides which other global ones the level expects.
+      // Global GRANT OPTION shows as IS_GRANTABLE on every global row: never expected.
+      toGrant: (r) => (r.PRIVILEGE_TYPE === 'USAGE' && r.IS_GRANTABLE !== 'YES'
+        ? undefined
+        : { level: 'global', privilege: r.PRIVILEGE_TYPE, ...(r.IS_GRANTABLE === 'YES' ? { grantable: true } : {}) }),
     },
     {
       kind: 'grantee',

@@ -56,10 +56,42 @@ const SCHEMA_OWNER: readonly DatabasePrivilege[] = [
   'CREATE', 'ALTER', 'DROP', 'INDEX', 'REFERENCES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER',
 ];
 
-export const PRIVILEGES_BY_ACCESS: Readonly<Record<AccessLevel, readonly DatabasePrivilege[]>> = {
-  'read-only': READ_ONLY,
-  'read-write': READ_WRITE,
-  'schema-owner': SCHEMA_OWNER,
+/**
+ * Admin = everything a DBA needs inside the application database, and no more:
+ * - on the schema: the schema owner's rights plus stored code (CREATE/ALTER ROUTINE, EXECUTE, EVENT),
+ *   dump/repair tooling (LOCK TABLES, CREATE TEMPORARY TABLES) and GRANT OPTION on that schema only, so
+ *   an admin can hand out rights on the application schema (to accounts that already exist: no CREATE USER).
+ * - global: only PROCESS (SHOW PROCESSLIST / information_schema.PROCESSLIST of every session, to find
+ *   what is slow or locking). It is a global-only privilege that the RDS for MySQL master user holds
+ *   with GRANT OPTION (AWS: "Master user account privileges"). Nothing else global: no SHOW DATABASES,
+ *   RELOAD, REPLICATION *, CREATE USER or dynamic *_ADMIN privileges; killing a session stays the
+ *   master's `CALL mysql.rds_kill(id)`.
+ * DELETE HISTORY is MariaDB-only (MySQL rejects it), so no level holds it.
+ */
+const ADMIN: readonly DatabasePrivilege[] = [
+  ...SCHEMA_OWNER,
+  'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT',
+];
+
+/** Global (`ON *.*`) privileges a level may hold; each is a constant of this table. */
+export const KNOWN_GLOBAL_PRIVILEGES = ['PROCESS'] as const;
+export type GlobalPrivilege = (typeof KNOWN_GLOBAL_PRIVILEGES)[number];
+
+/** Everything an access level holds: anything an account holds beyond it is revoked. */
+export interface AccessLevelGrants {
+  /** Privileges on the application database. */
+  readonly schema: readonly DatabasePrivilege[];
+  /** Whether the account may grant its application-database privileges on (never global). */
+  readonly grantOption: boolean;
+  /** Global privileges (`ON *.*`, without GRANT OPTION). */
+  readonly global: readonly GlobalPrivilege[];
+}
+
+export const GRANTS_BY_ACCESS: Readonly<Record<AccessLevel, AccessLevelGrants>> = {
+  'read-only': { schema: READ_ONLY, grantOption: false, global: [] },
+  'read-write': { schema: READ_WRITE, grantOption: false, global: [] },
+  'schema-owner': { schema: SCHEMA_OWNER, grantOption: false, global: [] },
+  'admin': { schema: ADMIN, grantOption: true, global: ['PROCESS'] },
 };
 
 /** What the server currently holds for one account `'name'@ACCOUNT_HOST` (read by live-state.ts). */
@@ -75,13 +107,16 @@ export interface LiveUser {
   readonly privileges: readonly string[];
   /** Whether the account holds GRANT OPTION on the application database. */
   readonly grantOption: boolean;
-  /** Everything else the account holds, at any level (read by live-state.ts). @default none */
+  /**
+   * Everything else the account holds, at any level (read by live-state.ts), including the global
+   * privileges its level expects. @default none
+   */
   readonly extraGrants?: readonly ExtraGrant[];
 }
 
 /** A grant outside the application schema's database level: never part of a configured access level. */
 export type ExtraGrant =
-  | { readonly level: 'global'; readonly privilege: string }
+  | { readonly level: 'global'; readonly privilege: string; readonly grantable?: boolean }
   | { readonly level: 'schema'; readonly schema: string; readonly privilege: string }
   | { readonly level: 'table'; readonly schema: string; readonly table: string; readonly privilege: string }
   | { readonly level: 'column'; readonly schema: string; readonly table: string; readonly column: string; readonly privilege: string }
@@ -99,7 +134,7 @@ export interface LiveState {
 /** Human-readable form of an extra grant, for logs and refusals (never executed). */
 export function describeGrant(grant: ExtraGrant): string {
   switch (grant.level) {
-    case 'global': return `${grant.privilege} ON *.*`;
+    case 'global': return `${grant.privilege} ON *.*${grant.grantable ? ' WITH GRANT OPTION' : ''}`;
     case 'schema': return `${grant.privilege} ON \`${grant.schema}\`.*`;
     case 'table': return `${grant.privilege} ON \`${grant.schema}\`.\`${grant.table}\``;
     case 'column': return `${grant.privilege} (${grant.column}) ON \`${grant.schema}\`.\`${grant.table}\``;
@@ -230,8 +265,9 @@ function assumedLive(previous: readonly DesiredUser[], auth: AuthenticationMetho
     name: u.name,
     ...expected,
     requiresSsl: true,
-    privileges: PRIVILEGES_BY_ACCESS[u.access],
-    grantOption: false,
+    privileges: GRANTS_BY_ACCESS[u.access].schema,
+    grantOption: GRANTS_BY_ACCESS[u.access].grantOption,
+    extraGrants: GRANTS_BY_ACCESS[u.access].global.map((privilege) => ({ level: 'global', privilege })),
   }));
 }
 
@@ -291,7 +327,8 @@ export function planUserChanges(
   for (const user of [...desiredUsers].sort((a, b) => a.name.localeCompare(b.name))) {
     const current = live.get(user.name);
     const before = statements.length;
-    const wanted = PRIVILEGES_BY_ACCESS[user.access];
+    const level = GRANTS_BY_ACCESS[user.access];
+    const wanted = level.schema;
 
     if (!current) {
       statements.push({
@@ -312,10 +349,16 @@ export function planUserChanges(
       });
     }
 
+    // The global privileges the level expects (held without GRANT OPTION) are part of it, not extra.
+    const heldGlobal = new Set<GlobalPrivilege>();
+    const extras = (current?.extraGrants ?? []).filter((grant) => {
+      const partOfLevel = grant.level === 'global' && !grant.grantable && level.global.find((p) => p === grant.privilege.toUpperCase());
+      if (partOfLevel) heldGlobal.add(partOfLevel);
+      return !partOfLevel;
+    });
     // Extra grants at other levels: roles and proxy grants are revoked one by one, everything else
     // (global, other schemas, tables, columns, routines, unknown schema privileges) by resetting the
     // account with REVOKE ALL PRIVILEGES and granting its level again.
-    const extras = current?.extraGrants ?? [];
     for (const grant of extras) {
       revokedExtras.push({ user: user.name, grant: describeGrant(grant) });
       if (grant.level === 'default-role') {
@@ -353,15 +396,28 @@ export function planUserChanges(
     if (current && reset) {
       statements.push({ kind: 'revoke', user: user.name, sql: mysql.format('REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', [user.name, ACCOUNT_HOST]) });
       held.clear();
+      heldGlobal.clear();
     }
-    const toGrant = sortedPrivileges(wanted.filter((p) => !held.has(p)));
+    const grantOptionHeld = Boolean(current?.grantOption) && !reset;
+    // GRANT OPTION covers every privilege at the schema level: granted along with the whole level.
+    const addGrantOption = level.grantOption && !grantOptionHeld;
+    const toGrant = addGrantOption ? [...wanted] : sortedPrivileges(wanted.filter((p) => !held.has(p)));
     const toRevoke = sortedPrivileges([...held].filter((p) => !wanted.includes(p)));
 
     if (toGrant.length > 0) {
       statements.push({
         kind: 'grant',
         user: user.name,
-        sql: mysql.format(`GRANT ${privilegeList(toGrant)} ON ??.* TO ?@?`, [schema, user.name, ACCOUNT_HOST]),
+        sql: mysql.format(`GRANT ${privilegeList(toGrant)} ON ??.* TO ?@?${addGrantOption ? ' WITH GRANT OPTION' : ''}`, [schema, user.name, ACCOUNT_HOST]),
+      });
+    }
+    const toGrantGlobally = level.global.filter((p) => !heldGlobal.has(p));
+    if (toGrantGlobally.length > 0) {
+      // Only constants of KNOWN_GLOBAL_PRIVILEGES reach this join.
+      statements.push({
+        kind: 'grant',
+        user: user.name,
+        sql: mysql.format(`GRANT ${toGrantGlobally.filter((p) => KNOWN_GLOBAL_PRIVILEGES.includes(p)).join(', ')} ON *.* TO ?@?`, [user.name, ACCOUNT_HOST]),
       });
     }
     if (toRevoke.length > 0) {
@@ -371,7 +427,7 @@ export function planUserChanges(
         sql: mysql.format(`REVOKE ${privilegeList(toRevoke)} ON ??.* FROM ?@?`, [schema, user.name, ACCOUNT_HOST]),
       });
     }
-    if (current?.grantOption && !reset) {
+    if (grantOptionHeld && !level.grantOption) {
       statements.push({
         kind: 'revoke',
         user: user.name,

@@ -5,7 +5,7 @@
  */
 import type { AccessLevel } from '../../stack-config.js';
 
-export const ACCESS_LEVELS: readonly AccessLevel[] = ['read-only', 'read-write', 'schema-owner'];
+export const ACCESS_LEVELS: readonly AccessLevel[] = ['read-only', 'read-write', 'schema-owner', 'admin'];
 
 const USER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
