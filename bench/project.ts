@@ -7,15 +7,16 @@
  * A build's steps are timed from projen's task log (`👾 task | command` starts a step, the next
  * one ends it). Prints medians per step, the ratios with their targets, and the load average.
  *
- *   npm run bench:project [-- ROUNDS]      (default 3; needs the npm registry for the installs)
+ *   npm run bench:project [-- --rounds N]      (default 3; needs the npm registry for the installs)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { installPackedPackage, median } from './measure.js';
 
-const rounds = Number(process.argv[2] ?? 3);
+const rounds = roundsOption();
 
 /** Steps of a build, by the projen task and command that start them. */
 const STEPS: readonly { name: string; matches: (task: string, command: string) => boolean }[] = [
@@ -29,7 +30,20 @@ const STEPS: readonly { name: string; matches: (task: string, command: string) =
   { name: 'app tests', matches: (task, command) => task === 'test:app' && !/ install\b/.test(command) },
 ];
 const OTHER = 'other';
-const TASK_LINE = /👾 ([\w:-]+) \| (.*)$/;
+/** `👾 build » test » eslint | eslint …`: the innermost task and its command. */
+const TASK_LINE = /👾 (?:[\w:-]+ » )*([\w:-]+) \| (.*)$/;
+
+/** `--rounds N` (a bare `N` too, as before), a positive integer. */
+function roundsOption(): number {
+  const { values, positionals } = parseArgs({ options: { rounds: { type: 'string' } }, allowPositionals: true });
+  const given = values.rounds ?? positionals[0] ?? '3';
+  const parsed = Number(given);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    console.error(`bench:project: --rounds must be a positive integer, got ${JSON.stringify(given)}`);
+    process.exit(2);
+  }
+  return parsed;
+}
 
 interface Timed {
   readonly seconds: number;

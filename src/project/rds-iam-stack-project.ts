@@ -109,6 +109,10 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
           // Each stack config is synthesized once per run and shared by every test file (test/support/README.md).
           globalSetup: '<rootDir>/test/support/global-setup.ts',
           globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+          // Every test file loads aws-cdk-lib afresh and ESM test modules are not released, so one
+          // process running every file (jest's choice with one worker, e.g. on 2 cores) grows to
+          // gigabytes and spends its time collecting garbage: a worker process, restarted past 1 GB, stays fast.
+          workerIdleMemoryLimit: '1GB',
         },
       },
       tsJestOptions: { transformOptions: { useESM: true } },

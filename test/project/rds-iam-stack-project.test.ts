@@ -70,6 +70,10 @@ describe('RdsIamStackProject', () => {
     expect(jest.globalTeardown).toBe('<rootDir>/test/support/global-teardown.ts');
   });
 
+  test('jest runs the test files in worker processes it restarts past a memory limit, never all in one process', () => {
+    expect(defaults['package.json'].jest.workerIdleMemoryLimit).toBe('1GB');
+  });
+
   test('test:snapshot writes only the template snapshot, even where CI is set, without sharing syntheses', () => {
     const task = defaults['.projen/tasks.json'].tasks['test:snapshot'];
     expect(task.env).toEqual({ NODE_OPTIONS: '--experimental-vm-modules', SHARED_SYNTHESES: 'off' });

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { variants } from '../support/configs.js';
-import { build, synthesize } from '../support/synth.js';
+import { build, synthesize, WITHOUT_BUNDLING } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 const partition = { Ref: 'AWS::Partition' };
@@ -118,7 +118,7 @@ describe('Database instance', () => {
   });
 
   test('allowFrom / allowProxyFrom / allowSecretsManagerAccessFrom admit exactly the given peer', () => {
-    const { stack } = build(variants.default);
+    const { stack } = build(variants.default, {}, WITHOUT_BUNDLING);
     const lambdaSg = new ec2.SecurityGroup(stack, 'BootstrapSg', { vpc: stack.network.vpc, allowAllOutbound: false });
     const appSg = new ec2.SecurityGroup(stack, 'AppSg', { vpc: stack.network.vpc, allowAllOutbound: false });
     stack.database.allowFrom(lambdaSg);

@@ -1,38 +1,19 @@
 import { jest } from '@jest/globals';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/web-firewall.js';
-import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StackConfig, StageProfile, StageSettings } from '../../src/stack-config.js';
-import { developmentSettings, productionSettings, variants } from '../support/configs.js';
-import { checkedApp, lastStage, nagFindings, synthesize } from '../support/synth.js';
+import { focusedConfigs, variants } from '../support/configs.js';
+import { synthesize } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
-const zone = { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' };
-const withDomain: StackConfig = { ...variants.default, domainName: 'app.example.com' };
-const withZone: StackConfig = { ...withDomain, hostedZone: zone };
-
-/**
- * Both templates of a config whose stage has `profile` and that profile's settings (with
- * `overrides`), the app stack and its us-east-1 companion, cdk-nag checked.
- */
-function synthesizeProfile(
-  config: StackConfig,
-  profile: StageProfile,
-  overrides: Partial<StageSettings> = {},
-): { app: Template; edge: Template; stack: RdsIamStack } {
-  const settings = { ...(profile === 'development' ? developmentSettings : productionSettings), ...overrides };
-  const stage = { ...lastStage(config), profile, settings };
-  const app = checkedApp();
-  const stack = new RdsIamStack(app, stage.stackName, { config: { ...config, stages: [stage] }, stage, env: { region: stage.region, account: '123456789012' } });
-  return { app: Template.fromStack(stack), edge: Template.fromStack(stack.edge), stack };
-}
+const zone = focusedConfigs.withHostedZone.hostedZone;
 
 describe('front door without a domain (production profile)', () => {
-  const { stack, template } = synthesize(variants.default);
-  const edge = Template.fromStack(stack.edge);
+  // `stack` builds the construct tree on first use: only the test that inspects it pays for it.
+  const synthesized = synthesize(variants.default);
+  const { template, edge } = synthesized;
   const distribution = () => onlyResource(template, 'AWS::CloudFront::Distribution').props.DistributionConfig;
 
   test('CloudFront reaches the internal load balancer through a VPC origin, over HTTP inside the VPC', () => {
@@ -61,6 +42,7 @@ describe('front door without a domain (production profile)', () => {
   });
 
   test('the web ACL comes from the us-east-1 stack (a cross-region reference)', () => {
+    const { stack } = synthesized;
     expect(stack.edge.region).toBe('us-east-1');
     expect(JSON.stringify(distribution().WebACLId)).toContain('ExportsReader');
     expect(stack.dependencies).toContain(stack.edge);
@@ -91,8 +73,7 @@ describe('front door without a domain (production profile)', () => {
 });
 
 describe('web application firewall', () => {
-  const { stack } = synthesize(variants.default);
-  const edge = Template.fromStack(stack.edge);
+  const { edge } = synthesize(variants.default);
 
   test('CLOUDFRONT scope: the AWS managed rule groups, then a per-client-IP rate rule that blocks', () => {
     const acl = onlyResource(edge, 'AWS::WAFv2::WebACL').props;
@@ -126,27 +107,27 @@ describe('web application firewall', () => {
   });
 
   test('production profile: on; development profile: off (no web ACL, no WAF key), the distribution without one', () => {
-    const development = synthesizeProfile(variants.default, 'development');
+    const development = synthesize(focusedConfigs.developmentStage);
     development.edge.resourceCountIs('AWS::WAFv2::WebACL', 0);
     development.edge.resourceCountIs('AWS::KMS::Key', 0);
-    expect(onlyResource(development.app, 'AWS::CloudFront::Distribution').props.DistributionConfig.WebACLId).toBeUndefined();
-    const production = synthesizeProfile(variants.default, 'production');
-    production.edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    expect(onlyResource(development.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.WebACLId).toBeUndefined();
+    // variants.default's one stage has the production profile.
+    synthesize(variants.default).edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
   test("a stage's webApplicationFirewall setting overrides its profile's", () => {
-    synthesizeProfile(variants.default, 'development', { webApplicationFirewall: true }).edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    synthesize(focusedConfigs.developmentWithFirewall).edge.resourceCountIs('AWS::WAFv2::WebACL', 1);
   });
 
   test('the development profile uses one NAT gateway when internet egress is on', () => {
-    const development = synthesizeProfile({ ...variants.default, internetEgress: true }, 'development');
-    development.app.resourceCountIs('AWS::EC2::NatGateway', 1);
+    const development = synthesize(focusedConfigs.developmentEgress);
+    development.template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 });
 
 describe('front door with a domain name and its hosted zone', () => {
-  const { stack, template, app } = synthesize(withZone);
-  const edge = Template.fromStack(stack.edge);
+  const synthesized = synthesize(focusedConfigs.withHostedZone);
+  const { template, edge } = synthesized;
   const distribution = () => onlyResource(template, 'AWS::CloudFront::Distribution').props.DistributionConfig;
 
   test('viewer certificate in us-east-1, DNS-validated in the hosted zone; TLS 1.3 only (the strictest policy), SNI', () => {
@@ -184,14 +165,14 @@ describe('front door with a domain name and its hosted zone', () => {
   });
 
   test('cdk-nag clean in both stacks, no CFR4 acknowledgement needed', () => {
-    expect(nagFindings(app)).toEqual([]);
-    const acknowledged = stack.frontDoor.distribution.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').flatMap((m) => Object.keys(m.data as object));
+    expect(synthesized.nagFindings).toEqual([]);
+    const acknowledged = synthesized.stack.frontDoor.distribution.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').flatMap((m) => Object.keys(m.data as object));
     expect(acknowledged).toEqual(['Annotation::AwsSolutions-CFR1']);
   });
 });
 
 describe('front door with a domain name but no hosted zone', () => {
-  const { stack, template } = synthesize(withDomain);
+  const { template, edge } = synthesize(focusedConfigs.withDomain);
 
   test('outputs the exact record to create: a CNAME to the distribution (never the domain again)', () => {
     template.hasOutput('DnsRecordToCreate', {
@@ -201,11 +182,11 @@ describe('front door with a domain name but no hosted zone', () => {
   });
 
   test('the certificates wait for the validation record created by hand (no zone in the template)', () => {
-    Template.fromStack(stack.edge).hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', DomainValidationOptions: Match.absent() });
+    edge.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', DomainValidationOptions: Match.absent() });
   });
 
   test('a zone apex gets an ALIAS record (a CNAME cannot live there)', () => {
-    const { template: apex } = synthesize({ ...variants.default, domainName: 'example.com' });
+    const { template: apex } = synthesize(focusedConfigs.apexDomain);
     apex.hasOutput('DnsRecordToCreate', { Value: { 'Fn::Join': ['', ['example.com. ALIAS ', Match.anyValue(), '.']] } });
   });
 });

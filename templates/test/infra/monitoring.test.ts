@@ -4,19 +4,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import type { StageProfile } from '../../src/stack-config.js';
-import { variants } from '../support/configs.js';
-import { checkedApp, lastStage, synthesize } from '../support/synth.js';
+import { focusedConfigs, variants } from '../support/configs.js';
+import { checkedApp, lastStage, synthesize, WITHOUT_BUNDLING } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
-const config = { ...variants.default, alarmEmail: 'oncall@example.com' };
+const config = focusedConfigs.withAlarmEmail;
 
 /** The stack as src/main.ts builds it, with a stage profile; synthesis runs cdk-nag (findings throw). */
 function synthesizeProfile(profile: StageProfile): Template {
   const stage = lastStage(config);
-  const stack = new RdsIamStack(checkedApp(), stage.stackName, { config, stage, profile, env: { region: stage.region, account: '123456789012' } });
+  const stack = new RdsIamStack(checkedApp(WITHOUT_BUNDLING), stage.stackName, { config, stage, profile, env: { region: stage.region, account: '123456789012' } });
   return Template.fromStack(stack);
 }
 

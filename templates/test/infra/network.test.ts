@@ -42,20 +42,20 @@ describe('Network', () => {
   });
 
   test('internetEgress: one NAT gateway per AZ (production profile), app subnets route through them', () => {
-    const { template: egress } = synthesize({ ...variants.default, internetEgress: true });
+    const { template: egress } = synthesize(focusedConfigs.egress);
     egress.resourceCountIs('AWS::EC2::NatGateway', 2);
     const natRoutes = Object.values(egress.findResources('AWS::EC2::Route')).filter((r) => r.Properties.NatGatewayId);
     expect(natRoutes.map((r) => r.Properties.RouteTableId.Ref)).toEqual([
       expect.stringMatching(/^NetworkVpcappSubnet1/),
       expect.stringMatching(/^NetworkVpcappSubnet2/),
     ]);
-    const six = synthesize({ ...variants.sixAzUsEast1, internetEgress: true }).template;
+    const six = synthesize(focusedConfigs.sixAzEgress).template;
     six.resourceCountIs('AWS::EC2::NatGateway', 6);
     six.resourceCountIs('AWS::EC2::Subnet', 18);
   });
 
   test("internetEgress with natGateways 'single' creates one NAT gateway", () => {
-    synthesize({ ...variants.threeAzMixed, internetEgress: true }).template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    synthesize(focusedConfigs.threeAzEgress).template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 
   test('without internetEgress the NAT answer changes nothing', () => {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { focusedConfigs, variants } from '../support/configs.js';
-import { nagFindings, synthesize } from '../support/synth.js';
+import { synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -150,7 +150,7 @@ describe('Service (default config: no domain)', () => {
   });
 
   test('internetEgress opens HTTPS to anywhere for the tasks, and nothing else', () => {
-    const { template: open } = synthesize({ ...variants.default, internetEgress: true });
+    const { template: open } = synthesize(focusedConfigs.egress);
     const taskGroup = Object.values(open.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^App tasks') } }))[0]!;
     expect(taskGroup.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
   });
@@ -193,7 +193,7 @@ describe('Service (default config: no domain)', () => {
 });
 
 describe('Service with a domain name: HTTPS to the load balancer too', () => {
-  const { template, app } = synthesize(focusedConfigs.withDomain);
+  const { template, nagFindings } = synthesize(focusedConfigs.withDomain);
 
   test('regional ACM certificate (DNS validation); one HTTPS listener with the post-quantum TLS 1.3/1.2 policy; no HTTP listener', () => {
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', ValidationMethod: 'DNS' });
@@ -213,7 +213,7 @@ describe('Service with a domain name: HTTPS to the load balancer too', () => {
   });
 
   test('cdk-nag clean', () => {
-    expect(nagFindings(app)).toEqual([]);
+    expect(nagFindings).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { accountGroups, addStages } from '../../src/stages.js';
 import { variants } from '../support/configs.js';
-import { checkedApp, nagFindings, synthesize } from '../support/synth.js';
+import { checkedApp, nagFindings, synthesize, WITHOUT_BUNDLING } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
@@ -63,8 +63,8 @@ describe('stage profiles', () => {
   });
 
   test("development's choices are acknowledged with their reason (cdk-nag) and skipped with it (checkov)", () => {
-    const { app, template } = synthesize(variants.development);
-    expect(nagFindings(app)).toEqual([]);
+    const { nagFindings: findings, template } = synthesize(variants.development);
+    expect(findings).toEqual([]);
     const instance = Object.values(template.findResources('AWS::RDS::DBInstance'))[0]!;
     expect(instance.Metadata.checkov.skip.map((skip: { id: string }) => skip.id).sort()).toEqual(['CKV_AWS_157', 'CKV_AWS_293']);
     template.hasResource('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -82,7 +82,7 @@ describe('stage profiles', () => {
 
 describe('two stages in two accounts', () => {
   const config = variants.twoAccounts;
-  const app = checkedApp();
+  const app = checkedApp(WITHOUT_BUNDLING);
   const { stages, ciAccess } = addStages(app, config);
 
   test('one Stage per stage, in promotion order, each with its app stack <stack>-<stage> in its account and region', () => {

@@ -59,30 +59,50 @@ export function synthesisKey(config: StackConfig, options: SynthOptions = {}): s
   return createHash('sha256').update(content).digest('hex').slice(0, 24);
 }
 
-/** What the writer stores per synthesis: the template, or the message synthesis failed with (e.g. cdk-nag findings). */
-export type SynthesisRecord = { readonly template: Record<string, unknown> } | { readonly error: string };
+/**
+ * What the writer stores per synthesis: everything tests read from a synthesized app, so that they
+ * need not load the stack's code or build its tree again; or the message synthesis failed with
+ * (e.g. cdk-nag findings).
+ */
+export type SynthesisRecord =
+  | {
+    /** The app stack's template. */
+    readonly template: Record<string, unknown>;
+    /** The template of its us-east-1 companion (certificate, web firewall, access logs). */
+    readonly edge: Record<string, unknown>;
+    /** What `nagFindings(app)` (synth.ts) returns for the whole app. */
+    readonly nagFindings: readonly string[];
+  }
+  | { readonly error: string };
+
+/** A shared synthesis as tests read it. */
+export interface SharedTemplates {
+  readonly template: Template;
+  readonly edge: Template;
+  readonly nagFindings: readonly string[];
+}
 
 let sharedKeys: Set<string> | undefined;
-const templates = new Map<string, Template>();
+const records = new Map<string, SharedTemplates>();
 
 /**
- * The template of a shared synthesis, read from this run's directory; `undefined` when `config` is
+ * The templates of a shared synthesis, read from this run's directory; `undefined` when `config` is
  * not one of `sharedSyntheses()` (synthesize it in-process, see synth.ts). Throws what synthesis
  * threw, so cdk-nag findings and invalid configs fail the test that reads them.
  */
-export function sharedTemplate(config: StackConfig, options: SynthOptions = {}): Template | undefined {
+export function sharedTemplates(config: StackConfig, options: SynthOptions = {}): SharedTemplates | undefined {
   if (process.env[SHARED_SYNTHESES] === 'off') return undefined;
   const key = synthesisKey(config, options);
   sharedKeys ??= new Set(sharedSyntheses().map((s) => synthesisKey(s.config, s.options)));
   if (!sharedKeys.has(key)) return undefined;
-  let template = templates.get(key);
-  if (!template) {
+  let shared = records.get(key);
+  if (!shared) {
     const record = JSON.parse(readFileSync(join(synthesizedDir(), `${key}.json`), 'utf8')) as SynthesisRecord;
     if ('error' in record) throw new Error(record.error);
-    template = Template.fromJSON(record.template);
-    templates.set(key, template);
+    shared = { template: Template.fromJSON(record.template), edge: Template.fromJSON(record.edge), nagFindings: record.nagFindings };
+    records.set(key, shared);
   }
-  return template;
+  return shared;
 }
 
 /** This run's directory, with every shared synthesis written: the first caller runs the writer, the others wait. */

@@ -1,4 +1,4 @@
-import type { StackConfig, StageConfig, StageSettings } from '../../src/stack-config.js';
+import type { StackConfig, StageConfig, StageProfile, StageSettings } from '../../src/stack-config.js';
 
 /**
  * Config variants the tests synthesize (and that cfn-lint/checkov check, see the README).
@@ -42,6 +42,13 @@ export function withProductionStage(config: Omit<StackConfig, 'stages'>): StackC
     settings: { ...productionSettings, natGateways: config.natGateways, multiAz: config.multiAz },
   };
   return { ...config, stages: [prod] };
+}
+
+/** `config` with its last stage alone, given `profile` and that profile's settings (with `overrides`). */
+export function withStageProfile(config: StackConfig, profile: StageProfile, overrides: Partial<StageSettings> = {}): StackConfig {
+  const settings = { ...(profile === 'development' ? developmentSettings : productionSettings), ...overrides };
+  const stage = config.stages.at(-1)!;
+  return { ...config, stages: [{ ...stage, profile, settings }] };
 }
 
 /** An IAM Identity Center permission set's role, as operators are usually named. */
@@ -127,6 +134,20 @@ export const variants = {
 export const focusedConfigs = {
   /** A custom domain: HTTPS with an ACM certificate. */
   withDomain: { ...base, domainName: 'app.example.com' },
+  /** A custom domain and its hosted zone: certificates validated and alias records created there. */
+  withHostedZone: { ...base, domainName: 'app.example.com', hostedZone: { id: 'Z0123456789ABCDEFGHIJ', name: 'example.com' } },
+  /** A custom domain at a zone apex. */
+  apexDomain: { ...base, domainName: 'example.com' },
+  /** Internet egress through NAT gateways: per AZ (default), in six AZs, and a single one (threeAzMixed). */
+  egress: { ...base, internetEgress: true },
+  sixAzEgress: { ...variants.sixAzUsEast1, internetEgress: true },
+  threeAzEgress: { ...variants.threeAzMixed, internetEgress: true },
+  /** An alarm e-mail address: subscribed to the notification topic. */
+  withAlarmEmail: { ...base, alarmEmail: 'oncall@example.com' },
+  /** The one stage with the development profile: without and with the web firewall, and with internet egress. */
+  developmentStage: withStageProfile(base, 'development'),
+  developmentWithFirewall: withStageProfile(base, 'development', { webApplicationFirewall: true }),
+  developmentEgress: withStageProfile({ ...base, internetEgress: true }, 'development'),
   /** A region opened after August 2022 (ALB log delivery by service principal). */
   newerRegion: withProductionStage({ ...base, region: 'ap-southeast-4', availabilityZones: ['ap-southeast-4a', 'ap-southeast-4b'] }),
   /** The app user is the schema owner: it migrates at start-up. */

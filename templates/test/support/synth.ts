@@ -2,11 +2,17 @@ import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { sharedTemplate, type SynthOptions } from './assemblies.js';
+import { type SharedTemplates, sharedTemplates, type SynthOptions } from './assemblies.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import type { StackConfig, StageConfig } from '../../src/stack-config.js';
 
 export type { SynthOptions } from './assemblies.js';
+
+/**
+ * App context that skips bundling the Lambda in every stack: for trees whose assertions do not read
+ * the bundle (bundle.smoke.test.ts and the shared syntheses bundle it).
+ */
+export const WITHOUT_BUNDLING: Readonly<Record<string, unknown>> = { [BUNDLING_STACKS]: [] };
 
 /** The stage a test synthesizes: the config's last (production) one. */
 export function lastStage(config: StackConfig): StageConfig {
@@ -18,7 +24,12 @@ export function lastStage(config: StackConfig): StageConfig {
 export interface Synthesized {
   readonly app: App;
   readonly stack: RdsIamStack;
+  /** The app stack's template. */
   readonly template: Template;
+  /** The template of its us-east-1 companion stack (`stack.edge`). */
+  readonly edge: Template;
+  /** The app's unacknowledged cdk-nag findings (`nagFindings(app)`): a shared synthesis recorded them. */
+  readonly nagFindings: readonly string[];
 }
 
 /** A fresh app with the cdk-nag plugin as src/main.ts adds it: synthesis throws on unacknowledged findings. */
@@ -57,8 +68,8 @@ export function synthesize(config: StackConfig, options: SynthOptions = {}): Syn
   cache.set(config, byFlags);
   let result = byFlags.get(flags);
   if (!result) {
-    const template = sharedTemplate(config, options);
-    result = template ? withTreeOnDemand(config, options, template) : synthesizeHere(config, options);
+    const shared = sharedTemplates(config, options);
+    result = shared ? withTreeOnDemand(config, options, shared) : synthesizeHere(config, options);
     byFlags.set(flags, result);
   }
   return result;
@@ -66,22 +77,37 @@ export function synthesize(config: StackConfig, options: SynthOptions = {}): Syn
 
 function synthesizeHere(config: StackConfig, options: SynthOptions): Synthesized {
   const { app, stack } = build(config, options);
-  return { app, stack, template: Template.fromStack(stack) };
+  const template = Template.fromStack(stack);
+  let edge: Template | undefined;
+  let findings: string[] | undefined;
+  return {
+    app,
+    stack,
+    template,
+    get edge() {
+      return (edge ??= Template.fromStack(stack.edge));
+    },
+    get nagFindings() {
+      return (findings ??= nagFindings(app));
+    },
+  };
 }
 
-/** The shared template, and the construct tree built on first use (for cdk-nag checks and metadata). */
-function withTreeOnDemand(config: StackConfig, options: SynthOptions, template: Template): Synthesized {
+/** The shared templates and findings, and the construct tree built on first use (for construct metadata). */
+function withTreeOnDemand(config: StackConfig, options: SynthOptions, { template, edge, nagFindings: findings }: SharedTemplates): Synthesized {
   let tree: { app: App; stack: RdsIamStack } | undefined;
   const built = () => {
     if (!tree) {
       // The shared synthesis bundled the Lambda already: skip bundling for every stack here.
-      tree = build(config, options, { [BUNDLING_STACKS]: [] });
+      tree = build(config, options, WITHOUT_BUNDLING);
       tree.app.synth();
     }
     return tree;
   };
   return {
     template,
+    edge,
+    nagFindings: findings,
     get app() {
       return built().app;
     },

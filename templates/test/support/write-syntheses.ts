@@ -1,6 +1,6 @@
 /**
  * Writes this run's shared syntheses (see assemblies.ts) into DIR, one `<key>.json` per config:
- * the template, or the message its synthesis threw. Run by assemblies.ts under tsx, not by jest.
+ * its templates and cdk-nag findings, or the message its synthesis threw. Run by assemblies.ts under tsx, not by jest.
  *
  *   node --import tsx test/support/write-syntheses.ts DIR             one shard per core
  *   node --import tsx test/support/write-syntheses.ts DIR INDEX COUNT  every COUNT-th config from INDEX
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type SynthesisRecord, sharedSyntheses, synthesisKey } from './assemblies.js';
-import { build } from './synth.js';
+import { build, nagFindings } from './synth.js';
 
 const [dir, index, count] = process.argv.slice(2);
 if (!dir) throw new Error('usage: write-syntheses.ts DIR [INDEX COUNT]');
@@ -26,7 +26,8 @@ if (index === undefined || count === undefined) {
     if (position % Number(count) !== Number(index)) return;
     let record: SynthesisRecord;
     try {
-      record = { template: Template.fromStack(build(config, options).stack).toJSON() };
+      const { app, stack } = build(config, options);
+      record = { template: Template.fromStack(stack).toJSON(), edge: Template.fromStack(stack.edge).toJSON(), nagFindings: nagFindings(app) };
     } catch (error) {
       record = { error: error instanceof Error ? error.message : String(error) };
     }
