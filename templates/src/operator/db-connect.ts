@@ -71,7 +71,11 @@ export interface DbConnectDependencies {
   /** Starts `aws <args>` (the SSM session) and resolves once the local port accepts connections. */
   openTunnel(args: readonly string[], localPort: number): Promise<{ close(): Promise<void> }>;
   /** Writes the RDS CA bundle to a file only the caller can read and returns its path. */
-  caBundlePath(): Promise<string>;
+  /**
+   * Writes the RDS CA bundle and returns its path: in a private directory removed on exit, or, for
+   * printed commands run later (`lasting`), in the project's own `node_modules/.cache`.
+   */
+  caBundlePath(options: { lasting: boolean }): Promise<string>;
   /** Runs the client with the token in a private option file; resolves with its exit code. */
   runClient(client: NonNullable<MysqlClient>, args: readonly string[], token: string): Promise<number>;
   log(line: string): void;
@@ -138,16 +142,17 @@ export async function dbConnect(config: StackConfig, args: DbConnectArgs, deps: 
     '--parameters', JSON.stringify({ host: [host], portNumber: [String(port)], localPortNumber: [String(args.localPort)] }),
   ];
   const client = await deps.findMysqlClient();
-  const caPath = await deps.caBundlePath();
+  const printOnly = args.print || !client;
+  const caPath = await deps.caBundlePath({ lasting: printOnly });
   const clientArgs = mysqlClientArgs(client?.flavour ?? 'mysql', { localPort: args.localPort, user, database: endpoints.databaseName, caPath });
 
-  if (args.print || !client) {
+  if (printOnly) {
     if (!client) deps.log('No mysql client on PATH: run these yourself (MySQL client 8.0 or later, or MariaDB\'s).');
     deps.log(`aws ${tunnel.map(shellQuote).join(' ')}`);
-    deps.log('# then, in a second shell (the token is valid for 15 minutes and reaches only the client\'s environment):');
+    deps.log('# then, in a second bash or zsh (the token is valid for 15 minutes; it reaches the client as an option file, never in its arguments or environment):');
+    const signToken = `aws rds generate-db-auth-token --region ${endpoints.region} --hostname ${host} --port ${port} --username ${user}`;
     deps.log(
-      `MYSQL_PWD="$(aws rds generate-db-auth-token --region ${endpoints.region} --hostname ${host} --port ${port} --username ${user})" ` +
-        `${client?.program ?? 'mysql'} ${clientArgs.map(shellQuote).join(' ')}`,
+      `${client?.program ?? 'mysql'} --defaults-extra-file=<(printf '[client]\\npassword="%s"\\n' "$(${signToken})") ${clientArgs.map(shellQuote).join(' ')}`,
     );
     return 0;
   }

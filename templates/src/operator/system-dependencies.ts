@@ -1,6 +1,6 @@
 /** db:connect's real dependencies: the AWS CLI, @aws-sdk/rds-signer, the SSM session and the mysql client. */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +69,15 @@ export const realDependencies: DbConnectDependencies = {
       },
     };
   },
-  caBundlePath: () => privateFile('rds-ca-bundle.pem', awsCaBundle.ca.join('\n')),
+  async caBundlePath({ lasting }) {
+    if (!lasting) return privateFile('rds-ca-bundle.pem', awsCaBundle.ca.join('\n'));
+    // Public certificates, kept for commands printed to run later: in this user's project, not a shared /tmp.
+    const directory = join(process.cwd(), 'node_modules', '.cache', 'db-connect');
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const path = join(directory, 'rds-ca-bundle.pem');
+    await writeFile(path, awsCaBundle.ca.join('\n'), { mode: 0o644 });
+    return path;
+  },
   async runClient(client, args, token) {
     // The token goes through an option file only this user can read: never argv (visible in ps) or the environment.
     const options = await privateFile('client.cnf', `[client]\npassword="${token}"\n`);

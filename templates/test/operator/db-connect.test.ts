@@ -60,7 +60,7 @@ function stubs(overrides: Partial<DbConnectDependencies> & { outputs?: Record<st
       recorded.tunnels.push([...args]);
       return { close: async () => { recorded.closed++; } };
     },
-    caBundlePath: async () => '/private/rds-ca-bundle.pem',
+    caBundlePath: async ({ lasting }) => (lasting ? '/lasting/rds-ca-bundle.pem' : '/private/rds-ca-bundle.pem'),
     runClient: async (_client, args, token) => {
       recorded.clientRuns.push({ args, token });
       return 0;
@@ -151,9 +151,10 @@ describe('connecting', () => {
     expect(recorded.logs).toEqual([
       expect.stringMatching(/^No mysql client on PATH/),
       `aws ssm start-session --region eu-central-1 --target ecs:orders-db-prod_0123456789abcdef0123456789abcdef_0123456789abcdef0123456789abcdef-111 --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '{"host":["${PROXY}"],"portNumber":["3306"],"localPortNumber":["13306"]}'`,
-      expect.stringMatching(/second shell/),
-      `MYSQL_PWD="$(aws rds generate-db-auth-token --region eu-central-1 --hostname ${PROXY} --port 3306 --username dba)" ` +
-        'mysql --protocol=TCP --host=127.0.0.1 --port=13306 --user=dba --database=orders --ssl-ca=/private/rds-ca-bundle.pem --ssl-mode=VERIFY_CA --enable-cleartext-plugin',
+      expect.stringMatching(/second bash or zsh .* never in its arguments or environment/),
+      'mysql --defaults-extra-file=<(printf \'[client]\\npassword="%s"\\n\' ' +
+        `"$(aws rds generate-db-auth-token --region eu-central-1 --hostname ${PROXY} --port 3306 --username dba)") ` +
+        '--protocol=TCP --host=127.0.0.1 --port=13306 --user=dba --database=orders --ssl-ca=/lasting/rds-ca-bundle.pem --ssl-mode=VERIFY_CA --enable-cleartext-plugin',
     ]);
   });
 });
