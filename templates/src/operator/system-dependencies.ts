@@ -71,7 +71,7 @@ export const realDependencies: DbConnectDependencies = {
   },
   async caBundlePath({ lasting }) {
     if (!lasting) return privateFile('rds-ca-bundle.pem', awsCaBundle.ca.join('\n'));
-    // Public certificates, kept for commands printed to run later: in this user's project, not a shared /tmp.
+    // Public certificates, kept for commands printed to run later: in this user's project, not the shared temporary directory.
     const directory = join(process.cwd(), 'node_modules', '.cache', 'db-connect');
     await mkdir(directory, { recursive: true, mode: 0o700 });
     const path = join(directory, 'rds-ca-bundle.pem');
