@@ -11,9 +11,11 @@ let projectType: Promise<typeof import('./rds-iam-stack-project.js')> | undefine
  * before writing the owned files, so that loading it fills the time spent waiting on those writes.
  */
 export function loadProjectType(): Promise<typeof import('./rds-iam-stack-project.js')> {
-  projectType ??= import('./rds-iam-stack-project.js');
-  // A failed load is reported by the render that awaits it, not as an unhandled rejection.
-  projectType.catch(() => undefined);
+  if (!projectType) {
+    projectType = import('./rds-iam-stack-project.js');
+    // A failed load is reported by the render that awaits it, not as an unhandled rejection.
+    projectType.catch(() => undefined);
+  }
   return projectType;
 }
 
