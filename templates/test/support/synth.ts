@@ -1,8 +1,11 @@
-import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, type AppProps, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type SharedTemplates, sharedTemplates, type SynthOptions } from './assemblies.js';
+import { SHARED_SYNTHESES_DIR } from './global-setup.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import type { StackConfig, StageConfig } from '../../src/stack-config.js';
 
@@ -32,16 +35,31 @@ export interface Synthesized {
   readonly nagFindings: readonly string[];
 }
 
-/** A fresh app with the cdk-nag plugin as src/main.ts adds it: synthesis throws on unacknowledged findings. */
-export function checkedApp(context: Record<string, unknown> = {}): App {
-  const app = new App({ context });
+/**
+ * A fresh app with the cdk-nag plugin as src/main.ts adds it: synthesis throws on unacknowledged findings.
+ * Its cloud assembly goes into this run's directory (removed by global-teardown.ts) rather than a
+ * temp directory of its own that nothing removes.
+ */
+export function checkedApp(context: Record<string, unknown> = {}, props: Omit<AppProps, 'context'> = {}): App {
+  const app = new App({ outdir: runOutdir(), ...props, context });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
 }
 
+/** A fresh directory for one app's cloud assembly inside this run's directory, or CDK's own temp directory outside a jest run. */
+function runOutdir(): string | undefined {
+  const dir = process.env[SHARED_SYNTHESES_DIR];
+  return dir ? mkdtempSync(join(dir, 'cdk.out-')) : undefined;
+}
+
 /** Builds (without synthesizing) the app stack of the config's last stage as src/stages.ts does: always a fresh app. */
-export function build(config: StackConfig, options: SynthOptions = {}, context: Record<string, unknown> = {}): { app: App; stack: RdsIamStack } {
-  const app = checkedApp({ ...(options.recommendedFlags ? CURRENTLY_RECOMMENDED_FLAGS : {}), ...context });
+export function build(
+  config: StackConfig,
+  options: SynthOptions = {},
+  context: Record<string, unknown> = {},
+  props: Omit<AppProps, 'context'> = {},
+): { app: App; stack: RdsIamStack } {
+  const app = checkedApp({ ...(options.recommendedFlags ? CURRENTLY_RECOMMENDED_FLAGS : {}), ...context }, props);
   const stage = lastStage(config);
   const stack = new RdsIamStack(app, stage.stackName, {
     config,
