@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type AppProps, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type SharedTemplates, sharedTemplates, type SynthOptions } from './assemblies.js';
 import { SHARED_SYNTHESES_DIR } from './global-setup.js';
@@ -39,9 +39,15 @@ export interface Synthesized {
  * A fresh app with the cdk-nag plugin as src/main.ts adds it: synthesis throws on unacknowledged findings.
  * Its cloud assembly goes into this run's directory (removed by global-teardown.ts) rather than a
  * temp directory of its own that nothing removes.
+ *
+ * aws-cdk-lib's built-in template validation runs only where it can fail synthesis: with
+ * `validateAgainstDefaultRules` (a recommended flag, set in the project's cdk.json). Without it, its
+ * errors become printed warnings that no test reads, and it costs seconds per test file (a
+ * WebAssembly engine loaded into every file's module registry).
  */
 export function checkedApp(context: Record<string, unknown> = {}, props: Omit<AppProps, 'context'> = {}): App {
-  const app = new App({ outdir: runOutdir(), ...props, context });
+  const builtinCloudFormationValidation = context[VALIDATE_AGAINST_DEFAULT_RULES] === true;
+  const app = new App({ outdir: runOutdir(), builtinCloudFormationValidation, ...props, context });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
 }
