@@ -107,7 +107,7 @@ describe('web application firewall', () => {
   });
 
   test('production profile: on; development profile: off (no web ACL, no WAF key), the distribution without one', () => {
-    const development = synthesize(focusedConfigs.developmentStage);
+    const development = synthesize(variants.development);
     development.edge.resourceCountIs('AWS::WAFv2::WebACL', 0);
     development.edge.resourceCountIs('AWS::KMS::Key', 0);
     expect(onlyResource(development.template, 'AWS::CloudFront::Distribution').props.DistributionConfig.WebACLId).toBeUndefined();

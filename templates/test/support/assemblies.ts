@@ -40,16 +40,18 @@ const SHARED_SYNTHESES = 'SHARED_SYNTHESES';
 const WAIT_LIMIT_MS = 15 * 60_000;
 
 /**
- * What a run synthesizes once: every variant and the project's own config, with and without the
- * recommended flags, and the focused configs with the default flags. Add a config your tests
- * assert on here (through configs.ts) and every test file shares its synthesis.
+ * What a run synthesizes once: every variant with and without the recommended flags (the cdk-nag
+ * checks cover both), the project's own config with the flags of its cdk.json, and the focused
+ * configs with the default flags. Add a config your tests assert on here (through configs.ts) and
+ * every test file shares its synthesis.
  */
 export function sharedSyntheses(): SharedSynthesis[] {
-  const both = [...Object.values(variants), stackConfig].flatMap((config) =>
+  const both = Object.values(variants).flatMap((config) =>
     [false, true].map((recommendedFlags) => ({ config, options: { recommendedFlags } })),
   );
+  const own = { config: stackConfig, options: { recommendedFlags: true } };
   const focused = Object.values(focusedConfigs).map((config) => ({ config, options: { recommendedFlags: false } }));
-  const byKey = new Map([...both, ...focused].map((s) => [synthesisKey(s.config, s.options), s]));
+  const byKey = new Map([...both, own, ...focused].map((s) => [synthesisKey(s.config, s.options), s]));
   return [...byKey.values()];
 }
 

@@ -144,8 +144,7 @@ export const focusedConfigs = {
   threeAzEgress: { ...variants.threeAzMixed, internetEgress: true },
   /** An alarm e-mail address: subscribed to the notification topic. */
   withAlarmEmail: { ...base, alarmEmail: 'oncall@example.com' },
-  /** The one stage with the development profile: without and with the web firewall, and with internet egress. */
-  developmentStage: withStageProfile(base, 'development'),
+  /** The one stage with the development profile (variants.development without it), with the web firewall, and with internet egress. */
   developmentWithFirewall: withStageProfile(base, 'development', { webApplicationFirewall: true }),
   developmentEgress: withStageProfile({ ...base, internetEgress: true }, 'development'),
   /** A region opened after August 2022 (ALB log delivery by service principal). */

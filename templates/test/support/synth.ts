@@ -122,8 +122,8 @@ function withTreeOnDemand(config: StackConfig, options: SynthOptions, { template
   let tree: { app: App; stack: RdsIamStack } | undefined;
   const built = () => {
     if (!tree) {
-      // The shared synthesis bundled the Lambda already: skip bundling for every stack here.
-      tree = build(config, options, WITHOUT_BUNDLING);
+      // The shared synthesis bundled the Lambda and validated the templates already: skip both here.
+      tree = build(config, options, WITHOUT_BUNDLING, { builtinCloudFormationValidation: false });
       tree.app.synth();
     }
     return tree;
