@@ -1,24 +1,16 @@
 import { jest } from '@jest/globals';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
-import { RdsIamStack } from '../../src/rds-iam-stack.js';
-import type { StageProfile } from '../../src/stack-config.js';
 import { focusedConfigs, variants } from '../support/configs.js';
-import { checkedApp, lastStage, synthesize, WITHOUT_BUNDLING } from '../support/synth.js';
+import { fixture } from '../support/fixtures.js';
+import { synthesize } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
 const config = focusedConfigs.withAlarmEmail;
-
-/** The stack as src/main.ts builds it, with a stage profile; synthesis runs cdk-nag (findings throw). */
-function synthesizeProfile(profile: StageProfile): Template {
-  const stage = lastStage(config);
-  const stack = new RdsIamStack(checkedApp(WITHOUT_BUNDLING), stage.stackName, { config, stage, profile, env: { region: stage.region, account: '123456789012' } });
-  return Template.fromStack(stack);
-}
 
 /** What an alarm watches: `Namespace/MetricName Stat Period [dimension names]`, or the math expression over such metrics. */
 function watched(alarm: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -81,7 +73,8 @@ const EXPECTED_ALARMS: Record<string, { watches: string; comparison: string; pro
 const ROLLBACK_ALARMS = ['Service-Unhealthy-Tasks-High', 'Service-LoadBalancer-5xx-High', 'Service-Target-5xx-High'];
 
 describe.each(['production', 'development'] as const)('monitoring, %s profile', (profile) => {
-  const template = profile === 'production' ? synthesize(config).template : synthesizeProfile(profile);
+  // The development profile's stack is a named fixture (support/fixtures.ts); synthesis ran cdk-nag (findings throw here).
+  const template = profile === 'production' ? synthesize(config).template : fixture('developmentProfileWithAlarmEmail').template;
   const topicId = onlyResource(template, 'AWS::SNS::Topic').id;
   const alarms = Object.fromEntries(
     Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [alarm.Properties.AlarmName as string, { id, props: alarm.Properties }]),

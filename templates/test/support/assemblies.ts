@@ -84,24 +84,40 @@ export interface SharedTemplates {
   readonly nagFindings: readonly string[];
 }
 
+/** File name of a named fixture's synthesis (fixtures.ts). */
+export function fixtureKey(name: string): string {
+  return `fixture-${name}`;
+}
+
+/** A record as tests read it; throws what synthesis threw, so cdk-nag findings and invalid configs fail the test that reads them. */
+export function readRecord(record: SynthesisRecord): SharedTemplates {
+  if ('error' in record) throw new Error(record.error);
+  return { template: Template.fromJSON(record.template), edge: Template.fromJSON(record.edge), nagFindings: record.nagFindings };
+}
+
 let sharedKeys: Set<string> | undefined;
 const records = new Map<string, SharedTemplates>();
 
 /**
  * The templates of a shared synthesis, read from this run's directory; `undefined` when `config` is
- * not one of `sharedSyntheses()` (synthesize it in-process, see synth.ts). Throws what synthesis
- * threw, so cdk-nag findings and invalid configs fail the test that reads them.
+ * not one of `sharedSyntheses()` (synthesize it in-process, see synth.ts).
  */
 export function sharedTemplates(config: StackConfig, options: SynthOptions = {}): SharedTemplates | undefined {
   if (process.env[SHARED_SYNTHESES] === 'off') return undefined;
   const key = synthesisKey(config, options);
   sharedKeys ??= new Set(sharedSyntheses().map((s) => synthesisKey(s.config, s.options)));
-  if (!sharedKeys.has(key)) return undefined;
+  return sharedKeys.has(key) ? readShared(key) : undefined;
+}
+
+/** The templates of a named fixture's shared synthesis; `undefined` when shared syntheses are off (build it in-process). */
+export function sharedFixtureTemplates(name: string): SharedTemplates | undefined {
+  return process.env[SHARED_SYNTHESES] === 'off' ? undefined : readShared(fixtureKey(name));
+}
+
+function readShared(key: string): SharedTemplates {
   let shared = records.get(key);
   if (!shared) {
-    const record = JSON.parse(readFileSync(join(synthesizedDir(), `${key}.json`), 'utf8')) as SynthesisRecord;
-    if ('error' in record) throw new Error(record.error);
-    shared = { template: Template.fromJSON(record.template), edge: Template.fromJSON(record.edge), nagFindings: record.nagFindings };
+    shared = readRecord(JSON.parse(readFileSync(join(synthesizedDir(), `${key}.json`), 'utf8')) as SynthesisRecord);
     records.set(key, shared);
   }
   return shared;

@@ -4,7 +4,7 @@ import { App, type AppProps, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, CURRENTLY_RECOMMENDED_FLAGS, VALIDATE_AGAINST_DEFAULT_RULES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type SharedTemplates, sharedTemplates, type SynthOptions } from './assemblies.js';
+import { type SharedTemplates, sharedTemplates, type SynthesisRecord, type SynthOptions } from './assemblies.js';
 import { SHARED_SYNTHESES_DIR } from './global-setup.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 import type { StackConfig, StageConfig } from '../../src/stack-config.js';
@@ -139,6 +139,19 @@ function withTreeOnDemand(config: StackConfig, options: SynthOptions, { template
       return built().stack;
     },
   };
+}
+
+/**
+ * What a shared synthesis records of a built app (assemblies.ts): its stack's and companion's
+ * templates and the app's cdk-nag findings, or the message synthesis threw.
+ */
+export function synthesisRecord(built: () => { app: App; stack: RdsIamStack }): SynthesisRecord {
+  try {
+    const { app, stack } = built();
+    return { template: Template.fromStack(stack).toJSON(), edge: Template.fromStack(stack.edge).toJSON(), nagFindings: nagFindings(app) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Runs AwsSolutionsChecks over the construct tree and returns the unacknowledged findings. */

@@ -1,6 +1,7 @@
 /**
- * Writes this run's shared syntheses (see assemblies.ts) into DIR, one `<key>.json` per config:
- * its templates and cdk-nag findings, or the message its synthesis threw. Run by assemblies.ts under tsx, not by jest.
+ * Writes this run's shared syntheses (see assemblies.ts) into DIR, one `<key>.json` per config and
+ * per named fixture (fixtures.ts): its templates and cdk-nag findings, or the message its synthesis
+ * threw. Run by assemblies.ts under tsx, not by jest.
  *
  *   node --import tsx test/support/write-syntheses.ts DIR
  *
@@ -9,9 +10,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
-import { type SynthesisRecord, sharedSyntheses, synthesisKey } from './assemblies.js';
-import { build, nagFindings } from './synth.js';
+import { sharedSyntheses, synthesisKey } from './assemblies.js';
+import { fixtureKeys, fixtures } from './fixtures.js';
+import { build, synthesisRecord } from './synth.js';
 
 const [dir] = process.argv.slice(2);
 if (!dir) throw new Error('usage: write-syntheses.ts DIR');
@@ -22,12 +23,8 @@ if (!dir) throw new Error('usage: write-syntheses.ts DIR');
 const outdir = join(dir, 'cdk.out');
 
 for (const { config, options } of sharedSyntheses()) {
-  let record: SynthesisRecord;
-  try {
-    const { app, stack } = build(config, options, {}, { outdir });
-    record = { template: Template.fromStack(stack).toJSON(), edge: Template.fromStack(stack.edge).toJSON(), nagFindings: nagFindings(app) };
-  } catch (error) {
-    record = { error: error instanceof Error ? error.message : String(error) };
-  }
-  writeFileSync(join(dir, `${synthesisKey(config, options)}.json`), JSON.stringify(record));
+  writeFileSync(join(dir, `${synthesisKey(config, options)}.json`), JSON.stringify(synthesisRecord(() => build(config, options, {}, { outdir }))));
+}
+for (const { name, key } of fixtureKeys) {
+  writeFileSync(join(dir, `${key}.json`), JSON.stringify(synthesisRecord(() => fixtures[name]({ outdir }))));
 }
