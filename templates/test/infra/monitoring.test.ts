@@ -3,9 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { instanceClassFacts } from '../../src/constructs/instance-class.js';
 import { focusedConfigs, variants } from '../support/configs.js';
-import { fixture } from '../support/fixtures.js';
-import { synthesize } from '../support/synth.js';
 import { onlyResource } from '../support/template.js';
+import { fixtureTemplatesOf, templatesOf } from '../support/templates-of.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
@@ -74,7 +73,7 @@ const ROLLBACK_ALARMS = ['Service-Unhealthy-Tasks-High', 'Service-LoadBalancer-5
 
 describe.each(['production', 'development'] as const)('monitoring, %s profile', (profile) => {
   // The development profile's stack is a named fixture (support/fixtures.ts); synthesis ran cdk-nag (findings throw here).
-  const template = profile === 'production' ? synthesize(config).template : fixture('developmentProfileWithAlarmEmail').template;
+  const template = profile === 'production' ? templatesOf(config).template : fixtureTemplatesOf('developmentProfileWithAlarmEmail').template;
   const topicId = onlyResource(template, 'AWS::SNS::Topic').id;
   const alarms = Object.fromEntries(
     Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [alarm.Properties.AlarmName as string, { id, props: alarm.Properties }]),
@@ -136,7 +135,7 @@ describe.each(['production', 'development'] as const)('monitoring, %s profile', 
 });
 
 describe('notification topic, events, dashboard and audit log', () => {
-  const { template } = synthesize(config);
+  const { template } = templatesOf(config);
   const topic = onlyResource(template, 'AWS::SNS::Topic');
   const partition = { Ref: 'AWS::Partition' };
 
@@ -163,7 +162,7 @@ describe('notification topic, events, dashboard and audit log', () => {
 
   test('the alarm e-mail answer is subscribed; without it there is no subscription', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topic.id } });
-    const without = synthesize(variants.default).template;
+    const without = templatesOf(variants.default).template;
     without.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 

@@ -1,13 +1,13 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { focusedConfigs, variants } from '../support/configs.js';
-import { synthesize } from '../support/synth.js';
+import { templatesOf } from '../support/templates-of.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(120_000);
 
 describe('Network', () => {
-  const { template } = synthesize(variants.default);
+  const { template } = templatesOf(variants.default);
 
   test('spans exactly the configured AZs with public, app and data subnets in each', () => {
     const subnets = template.findResources('AWS::EC2::Subnet');
@@ -42,24 +42,24 @@ describe('Network', () => {
   });
 
   test('internetEgress: one NAT gateway per AZ (production profile), app subnets route through them', () => {
-    const { template: egress } = synthesize(focusedConfigs.egress);
+    const { template: egress } = templatesOf(focusedConfigs.egress);
     egress.resourceCountIs('AWS::EC2::NatGateway', 2);
     const natRoutes = Object.values(egress.findResources('AWS::EC2::Route')).filter((r) => r.Properties.NatGatewayId);
     expect(natRoutes.map((r) => r.Properties.RouteTableId.Ref)).toEqual([
       expect.stringMatching(/^NetworkVpcappSubnet1/),
       expect.stringMatching(/^NetworkVpcappSubnet2/),
     ]);
-    const six = synthesize(focusedConfigs.sixAzEgress).template;
+    const six = templatesOf(focusedConfigs.sixAzEgress).template;
     six.resourceCountIs('AWS::EC2::NatGateway', 6);
     six.resourceCountIs('AWS::EC2::Subnet', 18);
   });
 
   test("internetEgress with natGateways 'single' creates one NAT gateway", () => {
-    synthesize(focusedConfigs.threeAzEgress).template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    templatesOf(focusedConfigs.threeAzEgress).template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 
   test('without internetEgress the NAT answer changes nothing', () => {
-    synthesize(variants.threeAzMixed).template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    templatesOf(variants.threeAzMixed).template.resourceCountIs('AWS::EC2::NatGateway', 0);
   });
 
   test('VPC flow logs capture all traffic into an encrypted log group with retention', () => {
@@ -129,7 +129,7 @@ describe('Network', () => {
   });
 
   test('rejects fewer than two AZs', () => {
-    expect(() => synthesize(focusedConfigs.oneAz)).toThrow(
+    expect(() => templatesOf(focusedConfigs.oneAz)).toThrow(
       /at least two Availability Zones/,
     );
   });
@@ -139,7 +139,7 @@ describe('checkov skips written into the template', () => {
   test.each(['CustomVpcRestrictDefaultSGCustomResourceProvider', 'AWS679f53fac002430cb0da5b7982bd2287', 'CustomCrossRegionExportReaderCustomResourceProvider'])(
     'the CDK-provided handler %s carries reasoned checkov skips',
     (prefix) => {
-      const { template } = synthesize(variants.default);
+      const { template } = templatesOf(variants.default);
       const handlers = Object.entries(template.findResources('AWS::Lambda::Function'))
         .filter(([id]) => id.startsWith(prefix))
         .map(([, resource]) => resource);
@@ -151,7 +151,7 @@ describe('checkov skips written into the template', () => {
   );
 
   test('subnets tell cfn-lint why their AZ names are literal', () => {
-    const { template } = synthesize(variants.default);
+    const { template } = templatesOf(variants.default);
     for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
       expect(subnet.Metadata['cfn-lint']).toEqual({ config: { ignore_checks: ['W3010'] } });
     }

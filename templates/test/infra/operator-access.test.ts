@@ -1,15 +1,15 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { OPERATOR_ROLE_ARN, variants } from '../support/configs.js';
-import { synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
+import { templatesOf } from '../support/templates-of.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
 /** threeAzMixed names two operators and has an admin (dba) and a read-only (reporting) user besides the app's. */
 describe('operator access (threeAzMixed: operators configured)', () => {
-  const { template, nagFindings } = synthesize(variants.threeAzMixed);
+  const { template, nagFindings } = templatesOf(variants.threeAzMixed);
   const operatorRole = () => {
     const found = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.startsWith('OperatorAccessRole'));
     expect(found).toHaveLength(1);
@@ -128,7 +128,7 @@ describe('operator access (threeAzMixed: operators configured)', () => {
 });
 
 describe('no operators (default config)', () => {
-  const { template } = synthesize(variants.default);
+  const { template } = templatesOf(variants.default);
 
   test('no operator role, no ECS Exec, no Session Manager endpoint, the instance admits no task', () => {
     expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('OperatorAccess'))).toEqual([]);

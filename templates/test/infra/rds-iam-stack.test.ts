@@ -378,7 +378,8 @@ describe('template structure', () => {
     // synthesize() reads variants from the run's shared syntheses (support/README.md); build() synthesizes here.
     // The shared synthesis ran aws-cdk-lib's template validation already; it does not change the template.
     const shared = synthesize(variants.threeAzMixed, { recommendedFlags }).template.toJSON();
-    const here = Template.fromStack(build(variants.threeAzMixed, { recommendedFlags }, {}, { builtinCloudFormationValidation: false }).stack).toJSON();
+    const { stack } = build(variants.threeAzMixed, { recommendedFlags }, {}, { builtinCloudFormationValidation: false });
+    const here = Template.fromStack(stack).toJSON();
     expect(normalizeAssetHashes(shared)).toEqual(normalizeAssetHashes(here));
   });
 });

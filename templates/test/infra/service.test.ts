@@ -1,14 +1,14 @@
 import { jest } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { focusedConfigs, variants } from '../support/configs.js';
-import { synthesize } from '../support/synth.js';
 import { onlyResource, proxyUserArn } from '../support/template.js';
+import { templatesOf } from '../support/templates-of.js';
 
 // Synthesis runs esbuild (bootstrap Lambda) and cdk-nag: slower than jest's 5 s default.
 jest.setTimeout(180_000);
 
 describe('Service (default config: no domain)', () => {
-  const { template } = synthesize(variants.default);
+  const { template } = templatesOf(variants.default);
   const taskSg = () => Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^App tasks') } }))[0]!;
   const albSg = () => Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('LoadBalancer') } }))[0]!;
 
@@ -150,7 +150,7 @@ describe('Service (default config: no domain)', () => {
   });
 
   test('internetEgress opens HTTPS to anywhere for the tasks, and nothing else', () => {
-    const { template: open } = synthesize(focusedConfigs.egress);
+    const { template: open } = templatesOf(focusedConfigs.egress);
     const taskGroup = Object.values(open.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^App tasks') } }))[0]!;
     expect(taskGroup.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]);
   });
@@ -193,7 +193,7 @@ describe('Service (default config: no domain)', () => {
 });
 
 describe('Service with a domain name: HTTPS to the load balancer too', () => {
-  const { template, nagFindings } = synthesize(focusedConfigs.withDomain);
+  const { template, nagFindings } = templatesOf(focusedConfigs.withDomain);
 
   test('regional ACM certificate (DNS validation); one HTTPS listener with the post-quantum TLS 1.3/1.2 policy; no HTTP listener', () => {
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'app.example.com', ValidationMethod: 'DNS' });
@@ -218,13 +218,13 @@ describe('Service with a domain name: HTTPS to the load balancer too', () => {
 });
 
 test('regions opened after August 2022 admit the log delivery service principal instead of an ELB account', () => {
-  const { template } = synthesize(focusedConfigs.newerRegion);
+  const { template } = templatesOf(focusedConfigs.newerRegion);
   const statements = onlyResource(template, 'AWS::S3::BucketPolicy').props.PolicyDocument.Statement as Record<string, unknown>[];
   expect(statements[1]).toMatchObject({ Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' } });
 });
 
 test('outputs: service URL (the CloudFront name over HTTPS), ECR repository, cluster and service names', () => {
-  const { template } = synthesize(variants.default);
+  const { template } = templatesOf(variants.default);
   template.hasOutput('ServiceUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^FrontDoorDistribution'), 'DomainName'] }]] } });
   template.hasOutput('EcrRepositoryUri', Match.anyValue());
   template.hasOutput('EcsClusterName', Match.anyValue());
@@ -233,7 +233,7 @@ test('outputs: service URL (the CloudFront name over HTTPS), ECR repository, clu
 
 describe('schema migrations (DDL needs a schema-owner user)', () => {
   test('a schema-owner user other than the app user gets a one-off migration task with its own role', () => {
-    const { template } = synthesize(variants.threeAzMixed);
+    const { template } = templatesOf(variants.threeAzMixed);
     const taskDefinitions = Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((r) => r.Properties);
     expect(taskDefinitions).toHaveLength(2);
     const migration = taskDefinitions.find((t) => t.ContainerDefinitions[0].Name === 'migrate')!;
@@ -258,7 +258,7 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
   });
 
   test('the pipeline reaches the migration task by fixed names: family, role path, cluster, run-task input', () => {
-    const { template } = synthesize(variants.threeAzMixed);
+    const { template } = templatesOf(variants.threeAzMixed);
     const migration = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .map((r) => r.Properties)
       .find((t) => t.ContainerDefinitions[0].Name === 'migrate')!;
@@ -279,14 +279,14 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
   });
 
   test('no schema-owner user: no migration task', () => {
-    const { template } = synthesize(variants.default);
+    const { template } = templatesOf(variants.default);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     expect(Object.keys(template.toJSON().Outputs)).not.toContain('MigrationTaskDefinitionArn');
     expect(Object.keys(template.toJSON().Parameters)).not.toContain('MigrationImageTag');
   });
 
   test('an app user that is a schema owner migrates at start-up instead', () => {
-    const { template } = synthesize(focusedConfigs.appUserOwnsSchema);
+    const { template } = templatesOf(focusedConfigs.appUserOwnsSchema);
     template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
     const task = onlyResource(template, 'AWS::ECS::TaskDefinition').props;
     expect(task.ContainerDefinitions[0].Environment).toEqual(expect.arrayContaining([{ Name: 'MIGRATE_ON_START', Value: 'true' }]));
@@ -294,6 +294,6 @@ describe('schema migrations (DDL needs a schema-owner user)', () => {
 });
 
 /** Properties of the security group `id`. */
-function onlyTaskGroup(template: ReturnType<typeof synthesize>['template'], id: string): Record<string, unknown> {
+function onlyTaskGroup(template: ReturnType<typeof templatesOf>['template'], id: string): Record<string, unknown> {
   return template.toJSON().Resources[id].Properties as Record<string, unknown>;
 }

@@ -109,9 +109,9 @@ export function sharedTemplates(config: StackConfig, options: SynthOptions = {})
   return sharedKeys.has(key) ? readShared(key) : undefined;
 }
 
-/** The templates of a named fixture's shared synthesis; `undefined` when shared syntheses are off (build it in-process). */
-export function sharedFixtureTemplates(name: string): SharedTemplates | undefined {
-  return process.env[SHARED_SYNTHESES] === 'off' ? undefined : readShared(fixtureKey(name));
+/** The templates of a named fixture's shared synthesis (fixtures.ts), read from this run's directory. */
+export function sharedFixtureTemplates(name: string): SharedTemplates {
+  return readShared(fixtureKey(name));
 }
 
 function readShared(key: string): SharedTemplates {

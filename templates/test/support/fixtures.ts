@@ -1,12 +1,13 @@
 /**
  * Named fixtures: apps whose templates tests only read, built by other means than a config of
  * configs.ts (other stack props, say). The writer (write-syntheses.ts) synthesizes each once per
- * run, recorded like a config's synthesis; `fixture(name)` reads it in any test file.
+ * run, recorded like a config's synthesis; `fixtureTemplatesOf(name)` (templates-of.ts) reads it in
+ * any test file.
  */
 import type { App, AppProps } from 'aws-cdk-lib';
-import { fixtureKey, readRecord, type SharedTemplates, sharedFixtureTemplates } from './assemblies.js';
+import { fixtureKey } from './assemblies.js';
 import { focusedConfigs } from './configs.js';
-import { checkedApp, lastStage, synthesisRecord, WITHOUT_BUNDLING } from './synth.js';
+import { checkedApp, lastStage, WITHOUT_BUNDLING } from './synth.js';
 import { RdsIamStack } from '../../src/rds-iam-stack.js';
 
 /** Builds a fixture's app; `props` say where the writer wants its cloud assembly. Its `stack` (and `stack.edge`) are recorded. */
@@ -26,16 +27,7 @@ export const fixtures = {
 export type FixtureName = keyof typeof fixtures;
 
 /** The fixtures' record files, in the order the writer synthesizes them. */
-export const fixtureKeys: readonly { name: FixtureName; key: string }[] = (Object.keys(fixtures) as FixtureName[]).map((name) => ({ name, key: fixtureKey(name) }));
-
-const cache = new Map<FixtureName, SharedTemplates>();
-
-/** A fixture's templates and cdk-nag findings: the run's shared synthesis, or synthesized here with `SHARED_SYNTHESES=off`. */
-export function fixture(name: FixtureName): SharedTemplates {
-  let result = cache.get(name);
-  if (!result) {
-    result = sharedFixtureTemplates(name) ?? readRecord(synthesisRecord(() => fixtures[name]()));
-    cache.set(name, result);
-  }
-  return result;
-}
+export const fixtureKeys: readonly { name: FixtureName; key: string }[] = (Object.keys(fixtures) as FixtureName[]).map((name) => ({
+  name,
+  key: fixtureKey(name),
+}));
