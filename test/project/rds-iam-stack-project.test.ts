@@ -56,12 +56,33 @@ describe('RdsIamStackProject', () => {
     expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
   });
 
+  /** The test task's step that runs jest and the service's tests side by side. */
+  const sideBySideStep = () =>
+    defaults['.projen/tasks.json'].tasks.test.steps.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'concurrently');
+
   test('jest decides about CI itself: new snapshots locally, none in CI', () => {
     const tasks = defaults['.projen/tasks.json'].tasks;
-    const jestStep = tasks.test.steps.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'jest');
-    expect(jestStep.execArgs).not.toContain('--ci');
-    expect(jestStep.execArgs).not.toContain('--updateSnapshot');
+    const jestCommand: string = sideBySideStep().execArgs.find((arg: string) => arg.startsWith('jest '));
+    expect(jestCommand.split(' ')).not.toContain('--ci');
+    expect(jestCommand.split(' ')).not.toContain('--updateSnapshot');
     expect(tasks['test:update']).toBeDefined();
+  });
+
+  test("test runs jest and the service's tests side by side; its arguments go to jest", () => {
+    const tasks = defaults['.projen/tasks.json'].tasks;
+    const step = sideBySideStep();
+    expect(step).toEqual({
+      name: expect.any(String),
+      execArgs: ['concurrently', '--names', 'infra,app', '--passthrough-arguments', 'jest --passWithNoTests {@}', 'projen test:app', '--'],
+      receiveArgs: true,
+    });
+    // Neither runs on its own as well.
+    expect(tasks.test.steps.filter((s: { spawn?: string; execArgs?: string[] }) => s.spawn === 'test:app' || s.execArgs?.[0] === 'jest')).toEqual([]);
+    expect(defaults['package.json'].devDependencies.concurrently).toMatch(/^\^\d+/);
+  });
+
+  test('coverage instruments only the project\'s own files (babel), not every script jest loads (v8)', () => {
+    expect(defaults['package.json'].jest.coverageProvider).toBe('babel');
   });
 
   test('jest shares syntheses through the owned global setup and teardown', () => {
