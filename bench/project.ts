@@ -19,12 +19,12 @@ import { installPackedPackage, median } from './measure.js';
 const rounds = roundsOption();
 
 /**
- * Our test task runs jest and the app's tests at once (`concurrently`, lines prefixed `[infra]` and
- * `[app]`): that step is timed as a whole, and jest and the app's tests (its install included) each
- * from its start to the side's `exited with code` line, so they overlap it rather than add to it.
+ * Our test task runs the tests' type-check, jest and the app's tests at once (`concurrently`, lines
+ * prefixed `[types]`, `[infra]` and `[app]`): that step is timed as a whole, and each side from its
+ * start to its `exited with code` line (the app's install included), overlapping it, not adding to it.
  */
-const SIDE_BY_SIDE = 'jest | app tests';
-const SIDES: Readonly<Record<string, string>> = { infra: 'jest', app: 'app tests' };
+const SIDE_BY_SIDE = 'types | jest | app tests';
+const SIDES: Readonly<Record<string, string>> = { types: 'type-check tests', infra: 'jest', app: 'app tests' };
 const SIDE_LINE = /^\[(\w+)\] (.*)$/;
 
 /** Steps of a build, by the projen task and command that start them. */

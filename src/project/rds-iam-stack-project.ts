@@ -131,7 +131,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
     new AnswersRecordFile(this, { generatorVersion: ownedFilesVersion ?? PACKAGE_VERSION, answers, packageManager, packageSource });
-    runServiceTestsAlongsideJest(
+    runTestsSideBySide(
       this,
       this.addTask('test:app', {
         description: "The service's own tests (app/), against a MariaDB server they start",
@@ -168,25 +168,30 @@ function validOptions(raw: Record<string, unknown>): StackAnswers {
 
 /**
  * The service's tests mostly wait (servers starting, drain and overload timings) while jest mostly
- * computes, so `test` runs them side by side, each line prefixed with its side; both always run to
- * the end and either failing fails the task. Arguments to `npx projen test` still go to jest.
+ * computes on one worker, so `test` runs the tests' type-check, jest and the service's tests side by
+ * side, each line prefixed with its name; all run to the end and any failing fails the task.
+ * Arguments to `npx projen test` still go to jest. eslint stays after them: its `--fix` rewrites files.
  */
-function runServiceTestsAlongsideJest(project: awscdk.AwsCdkTypeScriptApp, serviceTests: Task): void {
-  const position = project.testTask.steps.findIndex((step) => step.execArgs?.[0] === 'jest');
-  const jest = project.testTask.steps[position];
-  if (!jest?.execArgs) throw new Error('the test task has no jest step to run the service tests alongside');
-  project.testTask.updateStep(position, {
-    name: 'Infrastructure tests (jest) alongside the service tests (test:app)',
+function runTestsSideBySide(project: awscdk.AwsCdkTypeScriptApp, serviceTests: Task): void {
+  const steps = project.testTask.steps;
+  const typeCheck = steps.findIndex((step) => step.execArgs?.[0] === 'tsc');
+  const jest = steps.findIndex((step) => step.execArgs?.[0] === 'jest');
+  if (typeCheck < 0 || jest < 0) throw new Error('the test task has no type-check or jest step to run side by side');
+  const command = (position: number) => steps[position]!.execArgs!.join(' ');
+  project.testTask.updateStep(jest, {
+    name: "Type-check the tests, jest and the service's tests (test:app), side by side",
     execArgs: [
       'concurrently',
-      '--names', 'infra,app',
+      '--names', 'types,infra,app',
       '--passthrough-arguments',
-      `${jest.execArgs.join(' ')} {@}`,
+      command(typeCheck),
+      `${command(jest)} {@}`,
       `projen ${serviceTests.name}`,
       '--',
     ],
     receiveArgs: true,
   });
+  project.testTask.removeStep(typeCheck);
 }
 
 /**

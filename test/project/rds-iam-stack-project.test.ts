@@ -68,16 +68,24 @@ describe('RdsIamStackProject', () => {
     expect(tasks['test:update']).toBeDefined();
   });
 
-  test("test runs jest and the service's tests side by side; its arguments go to jest", () => {
+  test("test type-checks the tests and runs jest and the service's tests side by side, then eslint; its arguments go to jest", () => {
     const tasks = defaults['.projen/tasks.json'].tasks;
-    const step = sideBySideStep();
-    expect(step).toEqual({
-      name: expect.any(String),
-      execArgs: ['concurrently', '--names', 'infra,app', '--passthrough-arguments', 'jest --passWithNoTests {@}', 'projen test:app', '--'],
-      receiveArgs: true,
-    });
-    // Neither runs on its own as well.
-    expect(tasks.test.steps.filter((s: { spawn?: string; execArgs?: string[] }) => s.spawn === 'test:app' || s.execArgs?.[0] === 'jest')).toEqual([]);
+    expect(tasks.test.steps).toEqual([
+      {
+        name: expect.any(String),
+        execArgs: [
+          'concurrently',
+          '--names', 'types,infra,app',
+          '--passthrough-arguments',
+          'tsc --noEmit -p test/tsconfig.json',
+          'jest --passWithNoTests {@}',
+          'projen test:app',
+          '--',
+        ],
+        receiveArgs: true,
+      },
+      { spawn: 'eslint' },
+    ]);
     expect(defaults['package.json'].devDependencies.concurrently).toMatch(/^\^\d+/);
   });
 
