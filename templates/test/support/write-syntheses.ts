@@ -5,8 +5,9 @@
  *
  *   node --import tsx test/support/write-syntheses.ts DIR
  *
- * One process synthesizes them all: loading the stack's code costs more CPU than a synthesis, so a
- * second process only pays off on an idle machine with cores to spare (README.md: the figures).
+ * One process synthesizes them all: a second one loads the stack's code again, which costs more
+ * than it saves (2 cores, busy: two processes took 25-27 s CPU and 20-30 s wall, one 18-20 s and
+ * 17-27 s, alternating runs, before the shared bundle below).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
