@@ -80,9 +80,14 @@ test('the package ships the bundle, the library entry and the owned-files entry,
   expect(existsSync(join(packageDir, 'lib/generators/app/index.js'))).toBe(false);
 });
 
-/** Reports on stderr every import of projen, the slowest package the CLI loads. */
+/**
+ * Reports on stderr every import of projen, the slowest package the CLI loads, and a load of
+ * projen's index, which loads every project type projen has (the project type imports its parts).
+ */
 const WATCH_PROJEN =
-  'data:text/javascript,import{registerHooks}from"node:module";registerHooks({resolve(s,c,n){if(s==="projen")process.stderr.write("projen loaded\\n");return n(s,c)}})';
+  'data:text/javascript,import{registerHooks}from"node:module";registerHooks({' +
+  'resolve(s,c,n){if(s==="projen"||s.startsWith("projen/"))process.stderr.write("projen loaded\\n");return n(s,c)},' +
+  'load(u,c,n){if(u.endsWith("/node_modules/projen/lib/index.js"))process.stderr.write("projen index loaded\\n");return n(u,c)}})';
 
 test('--version and --help answer from the bundle without loading projen; a scaffold loads it', () => {
   const env = { ...process.env, NODE_OPTIONS: '', CI: 'true' };
@@ -97,6 +102,7 @@ test('--version and --help answer from the bundle without loading projen; a scaf
   const dryRun = cliRun('orders-db', '--yes', '--dry-run');
   expect(dryRun.status).toBe(0);
   expect(dryRun.stderr).toContain('projen loaded');
+  expect(dryRun.stderr).not.toContain('projen index loaded');
 });
 
 test('the library entry imports as a generated .projenrc.ts imports it', () => {
