@@ -1,6 +1,6 @@
+import { mkdirSync, renameSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { commitConcurrently } from './concurrent-commit.js';
 import { nextSteps } from './next-steps.js';
@@ -123,15 +123,23 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     await this.#renderOwnedFiles();
   }
 
-  /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
+  /**
+   * Renders the project type into a scratch directory beside the owned files (which are on disk by
+   * now) and moves its files into place: renamed on one file system, not read back and written again.
+   */
   async managedFiles(): Promise<void> {
-    const scratch = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    const scratch = await mkdtemp(this.destinationPath(`.${PACKAGE_NAME}-managed-`));
     const remove = this.#interruption.removeOnExit(scratch);
     try {
       await renderManagedFiles(managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, scratch));
       for (const source of await listFiles(scratch)) {
-        const target = this.destinationPath(relative(scratch, source));
-        if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
+        const path = relative(scratch, source);
+        const target = this.destinationPath(path);
+        if (this.#ownedPaths.has(target)) continue;
+        // Synchronous: a rename takes less than an awaited call's trip through the thread pool.
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(source, target);
+        this.log.create(path);
       }
     } finally {
       await remove();
