@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installPackedCli, type PackedCli } from './packed-cli.js';
 import { PACKAGE_JSON } from '../../src/package-info.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 
 /**
  * The package as npx installs it: the CLI is one bundle that imports only Node's modules, the
@@ -103,6 +104,23 @@ test('--version and --help answer from the bundle without loading projen; a scaf
   expect(dryRun.status).toBe(0);
   expect(dryRun.stderr).toContain('projen loaded');
   expect(dryRun.stderr).not.toContain('projen index loaded');
+});
+
+test('after the install the bundled generator runs its commands, through Yeoman `spawn` too (execa, loaded on first use)', () => {
+  // npm and npx stand-ins that log their arguments: the commands, not a real install, are under test.
+  const bin = join(work, 'logging-bin');
+  const log = join(work, 'commands.log');
+  mkdirSync(bin, { recursive: true });
+  for (const command of ['npm', 'npx']) {
+    writeFileSync(join(bin, command), `#!/bin/sh\necho "${command} $*" >> "$COMMAND_LOG"\n`);
+    chmodSync(join(bin, command), 0o755);
+  }
+  const cwd = mkdtempSync(join(work, 'install-'));
+  const env = { ...process.env, NODE_OPTIONS: '', CI: 'true', COMMAND_LOG: log, PATH: `${bin}:${process.env.PATH}` };
+  const result = spawnSync(process.execPath, [cli.bin, 'orders-db', '--yes', '--no-git'], { cwd, env, encoding: 'utf8' });
+  expect(result.stderr).not.toMatch(/not part of the create-rds-iam-stack bundle|Error/);
+  expect(result.status).toBe(0);
+  expect(readFileSync(log, 'utf8')).toContain(`npx projen ${TEMPLATE_SNAPSHOT_TASK}\n`);
 });
 
 test('the library entry imports as a generated .projenrc.ts imports it', () => {
