@@ -105,17 +105,20 @@ const defer: Plugin = {
     bundle.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
       const { entry, resolveDir } = args.pluginData as { entry: (typeof DEFERRED)[number]; resolveDir: string };
       const exported = (name: string, value: string) => (name === 'default' ? `export default ${value};` : `export const ${name} = ${value};`);
+      const lazyResults = entry.lazyResult ?? [];
       const contents = [
         // A bundled ESM module that is `require`d is initialised on that call, not at start-up.
         `let real; const load = () => (real ??= require(${JSON.stringify(entry.module)}));`,
         ...entry.exports.map((name) => exported(name, `(...args) => load()[${JSON.stringify(name)}](...args)`)),
-        // Methods run on the real object (which may keep private fields), not on the stand-in.
-        'const made = (make) => { let value; const get = () => (value ??= make()); return new Proxy({}, {',
-        "  get: (_, key) => { const member = Reflect.get(get(), key); return typeof member === 'function' ? member.bind(get()) : member; },",
-        '  set: (_, key, member) => Reflect.set(get(), key, member),',
-        '  has: (_, key) => Reflect.has(get(), key),',
-        '}); };',
-        ...(entry.lazyResult ?? []).map((name) => exported(name, `(...args) => made(() => load()[${JSON.stringify(name)}](...args))`)),
+        ...(lazyResults.length === 0 ? [] : [
+          // Methods run on the real object (which may keep private fields), not on the stand-in.
+          'const made = (make) => { let value; const get = () => (value ??= make()); return new Proxy({}, {',
+          "  get: (_, key) => { const member = Reflect.get(get(), key); return typeof member === 'function' ? member.bind(get()) : member; },",
+          '  set: (_, key, member) => Reflect.set(get(), key, member),',
+          '  has: (_, key) => Reflect.has(get(), key),',
+          '}); };',
+          ...lazyResults.map((name) => exported(name, `(...args) => made(() => load()[${JSON.stringify(name)}](...args))`)),
+        ]),
       ].join('\n');
       return { contents, loader: 'js', resolveDir };
     });
