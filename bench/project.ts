@@ -18,6 +18,15 @@ import { installPackedPackage, median } from './measure.js';
 
 const rounds = roundsOption();
 
+/**
+ * Our test task runs the tests' type-check, jest and the app's tests at once (`concurrently`, lines
+ * prefixed `[types]`, `[infra]` and `[app]`): that step is timed as a whole, and each side from its
+ * start to its `exited with code` line (the app's install included), overlapping it, not adding to it.
+ */
+const SIDE_BY_SIDE = 'types | jest | app tests';
+const SIDES: Readonly<Record<string, string>> = { types: 'type-check tests', infra: 'jest', app: 'app tests' };
+const SIDE_LINE = /^\[(\w+)\] (.*)$/;
+
 /** Steps of a build, by the projen task and command that start them. */
 const STEPS: readonly { name: string; matches: (task: string, command: string) => boolean }[] = [
   { name: 'installs', matches: (_task, command) => /^(npm|pnpm|yarn|bun) (install|ci)\b/.test(command) },
@@ -26,10 +35,12 @@ const STEPS: readonly { name: string; matches: (task: string, command: string) =
   { name: 'cdk synth', matches: (task) => task.startsWith('synth') },
   { name: 'type-check tests', matches: (task, command) => task === 'test' && command.startsWith('tsc') },
   { name: 'jest', matches: (task, command) => task === 'test' && command.startsWith('jest') },
+  { name: SIDE_BY_SIDE, matches: (task, command) => task === 'test' && command.startsWith('concurrently') },
   { name: 'eslint', matches: (task) => task === 'eslint' },
   { name: 'app tests', matches: (task, command) => task === 'test:app' && !/ install\b/.test(command) },
 ];
 const OTHER = 'other';
+
 /** `👾 build » test » eslint | eslint …`: the innermost task and its command. */
 const TASK_LINE = /👾 (?:[\w:-]+ » )*([\w:-]+) \| (.*)$/;
 
@@ -71,6 +82,12 @@ function timed(command: string, args: string[], cwd: string, env: NodeJS.Process
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop()!;
       for (const line of lines) {
+        const side = SIDE_LINE.exec(line);
+        if (side) {
+          const name = SIDES[side[1]!];
+          if (name && current?.name === SIDE_BY_SIDE && / exited with code \d+$/.test(side[2]!)) steps[name] = (now - current.since) / 1000;
+          continue;
+        }
         const match = TASK_LINE.exec(line);
         if (!match) continue;
         close(now);

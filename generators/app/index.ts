@@ -25,6 +25,7 @@ import { runChild, type ChildOptions } from '../../src/scaffold/child-process.js
 import { ConflictsError, diffOf } from '../../src/scaffold/conflicts.js';
 import { Interruption } from '../../src/scaffold/interruption.js';
 import { detectPackageManager, type PackageManager } from '../../src/scaffold/package-manager.js';
+import { runSideBySide } from '../../src/scaffold/side-by-side.js';
 import { assertEmptyTarget } from '../../src/scaffold/target.js';
 import { compareTrees } from '../../src/scaffold/tree.js';
 
@@ -195,9 +196,14 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   async end(): Promise<void> {
     if (this.options.renderOnly) return;
     if (this.#installs) {
-      await this.#pinResolvedVersions();
-      await this.#installService();
-      await this.#writeTemplateSnapshot();
+      // The service's install touches only app/: it runs while the root project is finished.
+      await runSideBySide(this.#interruption.signal, [
+        (signal) => this.#installService(signal),
+        async (signal) => {
+          await this.#pinResolvedVersions(signal);
+          await this.#writeTemplateSnapshot(signal);
+        },
+      ]);
     }
     if (this.options.git !== false) await this.#commitToGit();
     this.log(
@@ -258,19 +264,19 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   /** After the install, projen writes the resolved versions into package.json, as `projen new` does. */
-  async #pinResolvedVersions(): Promise<void> {
+  async #pinResolvedVersions(signal: AbortSignal): Promise<void> {
     // Under CI projen would run a frozen install, which a first install cannot satisfy yet.
-    await this.#run('npx', ['projen'], { env: { ...process.env, CI: 'false' } });
+    await this.#run('npx', ['projen'], { env: { ...process.env, CI: 'false' }, signal });
   }
 
   /** The service in `app/` has its own dependencies and lockfile (its image installs exactly those). */
-  async #installService(): Promise<void> {
-    await this.#run('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.destinationPath('app') });
+  async #installService(signal: AbortSignal): Promise<void> {
+    await this.#run('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.destinationPath('app'), signal });
   }
 
   /** The template snapshot, which CI refuses to write: in the first commit, the generated CI passes. */
-  async #writeTemplateSnapshot(): Promise<void> {
-    await this.spawn('npx', ['projen', TEMPLATE_SNAPSHOT_TASK], { cwd: this.destinationRoot(), stdio: 'inherit' });
+  async #writeTemplateSnapshot(signal: AbortSignal): Promise<void> {
+    await this.#run('npx', ['projen', TEMPLATE_SNAPSHOT_TASK], { signal });
   }
 
   async #commitToGit(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Task } from 'projen';
 import { awscdk, javascript, typescript } from './projen-modules.js';
 import { AnswersError, parseRecordedAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
@@ -96,6 +97,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
         `@types/aws-lambda@${GENERATED_VERSIONS.typesAwsLambda}`,
         // Under ESM `jest` is not a global: tests import it (e.g. jest.setTimeout) from here.
         '@jest/globals@^30',
+        `concurrently@${GENERATED_VERSIONS.concurrently}`,
       ],
       tsconfig: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
       tsconfigDev: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
@@ -113,6 +115,9 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
           // process running every file (jest's choice with one worker, e.g. on 2 cores) grows to
           // gigabytes and spends its time collecting garbage: a worker process, restarted past 1 GB, stays fast.
           workerIdleMemoryLimit: '1GB',
+          // v8 coverage records every block of every script, aws-cdk-lib's included, and made the
+          // suite ~40% slower; babel instruments only the project's own files.
+          coverageProvider: 'babel',
         },
       },
       tsJestOptions: { transformOptions: { useESM: true } },
@@ -127,7 +132,8 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
     this.deps.removeDependency('ts-node');
     new StackConfigFile(this, answers);
     new AnswersRecordFile(this, { generatorVersion: ownedFilesVersion ?? PACKAGE_VERSION, answers, packageManager, packageSource });
-    this.testTask.spawn(
+    runTestsSideBySide(
+      this,
       this.addTask('test:app', {
         description: "The service's own tests (app/), against a MariaDB server they start",
         cwd: 'app',
@@ -159,6 +165,34 @@ function validOptions(raw: Record<string, unknown>): StackAnswers {
     if (error instanceof AnswersError) failOptions(new ProjenrcOptionsError(error.problems));
     throw error;
   }
+}
+
+/**
+ * The service's tests mostly wait (servers starting, drain and overload timings) while jest mostly
+ * computes on one worker, so `test` runs the tests' type-check, jest and the service's tests side by
+ * side, each line prefixed with its name; all run to the end and any failing fails the task.
+ * Arguments to `npx projen test` still go to jest. eslint stays after them: its `--fix` rewrites files.
+ */
+function runTestsSideBySide(project: awscdk.AwsCdkTypeScriptApp, serviceTests: Task): void {
+  const steps = project.testTask.steps;
+  const typeCheck = steps.findIndex((step) => step.execArgs?.[0] === 'tsc');
+  const jest = steps.findIndex((step) => step.execArgs?.[0] === 'jest');
+  if (typeCheck < 0 || jest < 0) throw new Error('the test task has no type-check or jest step to run side by side');
+  const command = (position: number) => steps[position]!.execArgs!.join(' ');
+  project.testTask.updateStep(jest, {
+    name: "Type-check the tests, jest and the service's tests (test:app), side by side",
+    execArgs: [
+      'concurrently',
+      '--names', 'types,infra,app',
+      '--passthrough-arguments',
+      command(typeCheck),
+      `${command(jest)} {@}`,
+      `projen ${serviceTests.name}`,
+      '--',
+    ],
+    receiveArgs: true,
+  });
+  project.testTask.removeStep(typeCheck);
 }
 
 /**

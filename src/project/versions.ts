@@ -27,6 +27,8 @@ export const GENERATED_VERSIONS = {
   typescript: '~5.9.3',
   tsx: '^4.20.0',
   esbuild: '^0.28.2',
+  /** Runs the service's tests alongside jest in `npx projen test`. */
+  concurrently: '^10.0.7',
   nodeMinimum: '22.18.0',
   nodeWorkflow: '24',
 } as const;

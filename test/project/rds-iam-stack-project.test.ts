@@ -56,12 +56,41 @@ describe('RdsIamStackProject', () => {
     expect(context['@aws-cdk/core:checkSecretUsage']).toBe(true);
   });
 
+  /** The test task's step that runs jest and the service's tests side by side. */
+  const sideBySideStep = () =>
+    defaults['.projen/tasks.json'].tasks.test.steps.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'concurrently');
+
   test('jest decides about CI itself: new snapshots locally, none in CI', () => {
     const tasks = defaults['.projen/tasks.json'].tasks;
-    const jestStep = tasks.test.steps.find((step: { execArgs?: string[] }) => step.execArgs?.[0] === 'jest');
-    expect(jestStep.execArgs).not.toContain('--ci');
-    expect(jestStep.execArgs).not.toContain('--updateSnapshot');
+    const jestCommand: string = sideBySideStep().execArgs.find((arg: string) => arg.startsWith('jest '));
+    expect(jestCommand.split(' ')).not.toContain('--ci');
+    expect(jestCommand.split(' ')).not.toContain('--updateSnapshot');
     expect(tasks['test:update']).toBeDefined();
+  });
+
+  test("test type-checks the tests and runs jest and the service's tests side by side, then eslint; its arguments go to jest", () => {
+    const tasks = defaults['.projen/tasks.json'].tasks;
+    expect(tasks.test.steps).toEqual([
+      {
+        name: expect.any(String),
+        execArgs: [
+          'concurrently',
+          '--names', 'types,infra,app',
+          '--passthrough-arguments',
+          'tsc --noEmit -p test/tsconfig.json',
+          'jest --passWithNoTests {@}',
+          'projen test:app',
+          '--',
+        ],
+        receiveArgs: true,
+      },
+      { spawn: 'eslint' },
+    ]);
+    expect(defaults['package.json'].devDependencies.concurrently).toMatch(/^\^\d+/);
+  });
+
+  test('coverage instruments only the project\'s own files (babel), not every script jest loads (v8)', () => {
+    expect(defaults['package.json'].jest.coverageProvider).toBe('babel');
   });
 
   test('jest shares syntheses through the owned global setup and teardown', () => {
