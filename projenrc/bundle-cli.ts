@@ -35,7 +35,7 @@ const LEFT_OUT: readonly { module: string; importer: RegExp; exports: readonly s
 const DEFERRED: readonly { module: string; importer: RegExp; exports: readonly string[]; lazyResult?: readonly string[]; reason: string }[] = [
   { module: 'ora', importer: /\/node_modules\/@yeoman\/adapter\/dist\/queued-adapter\.js$/, exports: [], lazyResult: ['default'], reason: "every adapter makes a spinner (ora and its string-width take ~25 ms to load); it spins only for Yeoman's own install, which this generator replaces" },
   { module: 'execa', importer: /\/node_modules\/yeoman-environment\/dist\/(util\/util|package-manager)\.js$/, exports: ['execa', 'execaSync'], reason: 'runs npm for generator lookups and installs, which this CLI does not use' },
-  { module: 'execa', importer: /\/node_modules\/yeoman-generator\/dist\/actions\/spawn-command\.js$/, exports: ['execa', 'execaSync', 'parseCommandString'], reason: "the generator's `spawn`, used only after an install" },
+  { module: 'execa', importer: /\/node_modules\/yeoman-generator\/dist\/actions\/spawn-command\.js$/, exports: ['execa', 'execaSync', 'parseCommandString'], reason: "Yeoman's `spawn`; this generator runs its children itself (src/scaffold/child-process.ts)" },
 ];
 
 /**

@@ -106,7 +106,7 @@ test('--version and --help answer from the bundle without loading projen; a scaf
   expect(dryRun.stderr).not.toContain('projen index loaded');
 });
 
-test('after the install the bundled generator runs its commands, through Yeoman `spawn` too (execa, loaded on first use)', () => {
+test('after the install the bundled generator runs its commands, the template snapshot included', () => {
   // npm and npx stand-ins that log their arguments: the commands, not a real install, are under test.
   const bin = join(work, 'logging-bin');
   const log = join(work, 'commands.log');
