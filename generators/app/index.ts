@@ -67,7 +67,7 @@ export interface GeneratorFlags {
 /**
  * Scaffolds a zero-secret MySQL stack. Owned files come from `templates/` and are written once;
  * managed files are rendered by RdsIamStackProject, exactly as the generated `.projenrc.ts` renders
- * them later (by the CLI on a worker thread when it knows the answers before Yeoman has loaded).
+ * them later.
  */
 // Yeoman runs every public method as a task in priority order; helpers are `#private` to stay out of the queue.
 export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
@@ -78,8 +78,8 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   readonly #ownedPaths = new Set<string>();
 
   constructor(args?: string[], options?: RdsIamStackGeneratorOptions) {
-    // The managed files get their own step after the owned files are on disk: a render made on
-    // another thread is then waited for only after Yeoman has written everything else.
+    // The managed files get their own step after the owned files are on disk: projen renders them
+    // beside those, and they are renamed into place.
     // Existing files are compared with the rendered ones once all are on disk (`reconcile`).
     // The install is this generator's own step (`customInstallTask`): Yeoman's cannot be interrupted cleanly.
     super(args, options, {
