@@ -8,9 +8,10 @@
  * Runs alternate (and swap order) so both see the same machine state; prints medians, the ratios
  * against their targets and the load average, which says how busy the machine was.
  *
- *   npm run bench:scaffold [-- --runs N] [-- --tarball FILE]
+ *   npm run bench:scaffold [-- --runs N] [-- --tarball FILE] [-- --baseline FILE]
  * Defaults: 5 runs; the tarball packed from this checkout. `--tarball` measures another build
- * (an earlier version's tarball, for a before/after comparison). Needs the npm registry.
+ * (an earlier version's tarball); `--baseline` adds an earlier build's scaffold to the same
+ * alternating runs, for a before/after comparison on the same machine state. Needs the npm registry.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { median, runOrThrow } from './measure.js';
 import { PACKAGE_JSON, PACKAGE_NAME, PACKAGE_ROOT } from '../src/package-info.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, baseline: { type: 'string' } } });
 const runs = Number(values.runs);
 const PROJEN_SPEC = `projen@${PACKAGE_JSON.peerDependencies?.projen ?? 'latest'}`;
 
@@ -51,19 +52,14 @@ function installFootprint(dir: string): { mib: number; packages: number } {
   return { mib: kib / 1024, packages: listed.length - 1 };
 }
 
-/** Alternates two measurements `runs` times, swapping which goes first; returns both series. */
-function alternate(ours: () => number, theirs: () => number): { ours: number[]; theirs: number[] } {
-  const series = { ours: [] as number[], theirs: [] as number[] };
+/** Alternates measurements `runs` times, reversing their order every other run; returns their series in order. */
+function alternate<Measurements extends (() => number)[]>(...measurements: Measurements): { [K in keyof Measurements]: number[] } {
+  const series = measurements.map(() => [] as number[]);
+  const order = measurements.map((_, index) => index);
   for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      series.ours.push(ours());
-      series.theirs.push(theirs());
-    } else {
-      series.theirs.push(theirs());
-      series.ours.push(ours());
-    }
+    for (const index of i % 2 === 0 ? order : [...order].reverse()) series[index]!.push(measurements[index]!());
   }
-  return series;
+  return series as { [K in keyof Measurements]: number[] };
 }
 
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -78,9 +74,10 @@ try {
     tarball = join(work, `${PACKAGE_NAME}-${PACKAGE_JSON.version}.tgz`);
   }
   console.log(`${basename(tarball)} next to ${PROJEN_SPEC}, ${runs} runs each, alternating; load average (1, 5, 15 min) ${load()}`);
+  if (values.baseline) console.log(`baseline build for the scaffold: ${values.baseline}`);
 
   const installs = { ours: '', theirs: '' };
-  const install = alternate(
+  const [installOurs, installTheirs] = alternate(
     () => {
       rmSync(installs.ours || join(work, 'none'), { recursive: true, force: true });
       const { dir, ms } = coldInstall('ours', tarball);
@@ -95,9 +92,9 @@ try {
     },
   );
   console.log(`cold install, fresh npm cache (median | min | max); load ${load()}`);
-  console.log(row(`npm install ${basename(tarball)}`, install.ours));
-  console.log(row(`npm install ${PROJEN_SPEC}`, install.theirs));
-  console.log(`  ratio: ${(median(install.ours) / median(install.theirs)).toFixed(2)}  (target <= 1.50)`);
+  console.log(row(`npm install ${basename(tarball)}`, installOurs));
+  console.log(row(`npm install ${PROJEN_SPEC}`, installTheirs));
+  console.log(`  ratio: ${(median(installOurs) / median(installTheirs)).toFixed(2)}  (target <= 1.50)`);
 
   const [ours, theirs] = [installFootprint(installs.ours), installFootprint(installs.theirs)];
   console.log('installed size');
@@ -105,20 +102,23 @@ try {
   console.log(`  ${'projen alone'.padEnd(24)} ${theirs.mib.toFixed(1).padStart(7)} MiB  ${String(theirs.packages).padStart(4)} packages`);
   console.log(`  ratio: ${(ours.mib / theirs.mib).toFixed(2)} in size, ${(ours.packages / theirs.packages).toFixed(2)} in packages`);
 
-  const packageDir = join(installs.ours, 'node_modules', PACKAGE_NAME);
-  const bin = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[PACKAGE_NAME]!;
   const projen = join(installs.theirs, 'node_modules/.bin/projen');
   let run = 0;
-  const scaffold = alternate(
-    () => {
-      const cwd = join(work, `scaffold-${run++}`);
-      mkdirSync(cwd);
-      try {
-        return timed(process.execPath, [join(packageDir, bin), 'ours', '--yes', '--skip-install', '--no-git'], cwd);
-      } finally {
-        rmSync(cwd, { recursive: true, force: true });
-      }
-    },
+  /** Scaffolds with the CLI installed in `install`, in a fresh directory. */
+  const scaffoldWith = (install: string) => () => {
+    const packageDir = join(install, 'node_modules', PACKAGE_NAME);
+    const bin = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin[PACKAGE_NAME]!;
+    const cwd = join(work, `scaffold-${run++}`);
+    mkdirSync(cwd);
+    try {
+      return timed(process.execPath, [join(packageDir, bin), 'ours', '--yes', '--skip-install', '--no-git'], cwd);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  };
+  const baseline = values.baseline ? coldInstall('baseline', values.baseline).dir : undefined;
+  const [scaffoldOurs, scaffoldTheirs, scaffoldBaseline] = alternate(
+    scaffoldWith(installs.ours),
     () => {
       const cwd = join(work, `projen-new-${run++}`);
       mkdirSync(cwd);
@@ -128,11 +128,14 @@ try {
         rmSync(cwd, { recursive: true, force: true });
       }
     },
+    ...(baseline ? [scaffoldWith(baseline)] : []),
   );
   console.log(`scaffold wall time (median | min | max); load ${load()}`);
-  console.log(row('create-rds-iam-stack --yes --skip-install --no-git', scaffold.ours));
-  console.log(row('projen new awscdk-app-ts --no-post --no-git', scaffold.theirs));
-  console.log(`  ratio: ${(median(scaffold.ours) / median(scaffold.theirs)).toFixed(2)}  (target <= 1.00)`);
+  console.log(row('create-rds-iam-stack --yes --skip-install --no-git', scaffoldOurs));
+  if (scaffoldBaseline) console.log(row('  the same, baseline build (--baseline)', scaffoldBaseline));
+  console.log(row('projen new awscdk-app-ts --no-post --no-git', scaffoldTheirs));
+  console.log(`  ratio: ${(median(scaffoldOurs) / median(scaffoldTheirs)).toFixed(2)}  (target <= 1.00)`);
+  if (scaffoldBaseline) console.log(`  ratio of the baseline build: ${(median(scaffoldBaseline) / median(scaffoldTheirs)).toFixed(2)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

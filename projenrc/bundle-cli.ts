@@ -27,6 +27,18 @@ const LEFT_OUT: readonly { module: string; importer: RegExp; exports: readonly s
 ];
 
 /**
+ * Modules Yeoman imports at start-up that a scaffold seldom runs, loaded on first use instead of
+ * when the bundle starts: each import gets a module that loads the real one (still bundled) when
+ * an export is called. A `lazyResult` export is itself called at start-up: what it returns loads
+ * the module when first used. A name the importer takes that is not listed fails the build.
+ */
+const DEFERRED: readonly { module: string; importer: RegExp; exports: readonly string[]; lazyResult?: readonly string[]; reason: string }[] = [
+  { module: 'ora', importer: /\/node_modules\/@yeoman\/adapter\/dist\/queued-adapter\.js$/, exports: [], lazyResult: ['default'], reason: "every adapter makes a spinner (ora and its string-width take ~25 ms to load); it spins only for Yeoman's own install, which this generator replaces" },
+  { module: 'execa', importer: /\/node_modules\/yeoman-environment\/dist\/(util\/util|package-manager)\.js$/, exports: ['execa', 'execaSync'], reason: 'runs npm for generator lookups and installs, which this CLI does not use' },
+  { module: 'execa', importer: /\/node_modules\/yeoman-generator\/dist\/actions\/spawn-command\.js$/, exports: ['execa', 'execaSync', 'parseCommandString'], reason: "Yeoman's `spawn`; this generator runs its children itself (src/scaffold/child-process.ts)" },
+];
+
+/**
  * Build-time replacements in Yeoman's sources, where it reads its own package.json from beside its
  * module at run time (a path that does not exist once bundled). Each must match exactly once, so a
  * Yeoman release that changes them fails this build instead of the scaffold.
@@ -80,6 +92,39 @@ const leaveOut: Plugin = {
   },
 };
 
+const defer: Plugin = {
+  name: 'defer',
+  setup(bundle) {
+    bundle.onResolve({ filter: new RegExp(`^(${[...new Set(DEFERRED.map((entry) => entry.module))].join('|')})$`) }, (args) => {
+      // The deferring module's own import is the real module.
+      if (args.namespace === 'deferred') return undefined;
+      const entry = DEFERRED.find((candidate) => candidate.module === args.path && candidate.importer.test(args.importer));
+      if (!entry) return undefined;
+      return { path: `${args.path} for ${args.importer}`, namespace: 'deferred', pluginData: { entry, resolveDir: args.resolveDir } };
+    });
+    bundle.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+      const { entry, resolveDir } = args.pluginData as { entry: (typeof DEFERRED)[number]; resolveDir: string };
+      const exported = (name: string, value: string) => (name === 'default' ? `export default ${value};` : `export const ${name} = ${value};`);
+      const lazyResults = entry.lazyResult ?? [];
+      const contents = [
+        // A bundled ESM module that is `require`d is initialised on that call, not at start-up.
+        `let real; const load = () => (real ??= require(${JSON.stringify(entry.module)}));`,
+        ...entry.exports.map((name) => exported(name, `(...args) => load()[${JSON.stringify(name)}](...args)`)),
+        ...(lazyResults.length === 0 ? [] : [
+          // Methods run on the real object (which may keep private fields), not on the stand-in.
+          'const made = (make) => { let value; const get = () => (value ??= make()); return new Proxy({}, {',
+          "  get: (_, key) => { const member = Reflect.get(get(), key); return typeof member === 'function' ? member.bind(get()) : member; },",
+          '  set: (_, key, member) => Reflect.set(get(), key, member),',
+          '  has: (_, key) => Reflect.has(get(), key),',
+          '}); };',
+          ...lazyResults.map((name) => exported(name, `(...args) => made(() => load()[${JSON.stringify(name)}](...args))`)),
+        ]),
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir };
+    });
+  },
+};
+
 const patchYeoman: Plugin = {
   name: 'patch-yeoman',
   setup(bundle) {
@@ -124,7 +169,7 @@ await build({
   outfile: 'lib/cli/start.js',
   bundle: true,
   external,
-  plugins: [useLibrary, leaveOut, patchYeoman],
+  plugins: [useLibrary, leaveOut, defer, patchYeoman],
   // CommonJS modules inside the bundle call `require` for Node's own modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   minifyWhitespace: true,

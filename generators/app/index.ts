@@ -1,6 +1,6 @@
+import { mkdirSync, renameSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { commitConcurrently } from './concurrent-commit.js';
 import { nextSteps } from './next-steps.js';
@@ -67,7 +67,7 @@ export interface GeneratorFlags {
 /**
  * Scaffolds a zero-secret MySQL stack. Owned files come from `templates/` and are written once;
  * managed files are rendered by RdsIamStackProject, exactly as the generated `.projenrc.ts` renders
- * them later (by the CLI on a worker thread when it knows the answers before Yeoman has loaded).
+ * them later.
  */
 // Yeoman runs every public method as a task in priority order; helpers are `#private` to stay out of the queue.
 export default class RdsIamStackGenerator extends Generator<Record<string, unknown>, RdsIamStackGeneratorOptions> {
@@ -78,8 +78,8 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   readonly #ownedPaths = new Set<string>();
 
   constructor(args?: string[], options?: RdsIamStackGeneratorOptions) {
-    // The managed files get their own step after the owned files are on disk: a render made on
-    // another thread is then waited for only after Yeoman has written everything else.
+    // The managed files get their own step after the owned files are on disk: projen renders them
+    // beside those, and they are renamed into place.
     // Existing files are compared with the rendered ones once all are on disk (`reconcile`).
     // The install is this generator's own step (`customInstallTask`): Yeoman's cannot be interrupted cleanly.
     super(args, options, {
@@ -124,15 +124,23 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     await this.#renderOwnedFiles();
   }
 
-  /** Renders the project type into a scratch directory and takes its files into the in-memory store. */
+  /**
+   * Renders the project type into a scratch directory beside the owned files (which are on disk by
+   * now) and moves its files into place: renamed on one file system, not read back and written again.
+   */
   async managedFiles(): Promise<void> {
-    const scratch = await mkdtemp(join(tmpdir(), `${PACKAGE_NAME}-`));
+    const scratch = await mkdtemp(this.destinationPath(`.${PACKAGE_NAME}-managed-`));
     const remove = this.#interruption.removeOnExit(scratch);
     try {
       await renderManagedFiles(managedFilesRequest(this.answers, this.packageManager.projen, this.options.packageSource, scratch));
       for (const source of await listFiles(scratch)) {
-        const target = this.destinationPath(relative(scratch, source));
-        if (!this.#ownedPaths.has(target)) this.fs.copy(source, target);
+        const path = relative(scratch, source);
+        const target = this.destinationPath(path);
+        if (this.#ownedPaths.has(target)) continue;
+        // Synchronous: a rename takes less than an awaited call's trip through the thread pool.
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(source, target);
+        this.log.create(path);
       }
     } finally {
       await remove();

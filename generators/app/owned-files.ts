@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import ejs from 'ejs';
 import { templateData } from './template-data.js';
@@ -25,7 +26,8 @@ export async function renderOwnedFiles(answers: StackAnswers, extras: ProjenrcEx
   const files = new Map<string, string>();
   for (const source of await listFiles(TEMPLATES_DIR)) {
     const template = ownedPath(relative(TEMPLATES_DIR, source).split('\\').join('/'));
-    const contents = await readFile(source, 'utf8');
+    // Synchronous: an awaited read is four trips through the thread pool (open, stat, read, close).
+    const contents = readFileSync(source, 'utf8');
     if (template.endsWith('.ejs')) {
       // As Yeoman's copyTpl renders: the file name lets templates include partials.
       files.set(template.replace(/\.ejs$/, ''), ejs.render(contents, data, { filename: source, async: false }));

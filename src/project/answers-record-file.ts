@@ -1,6 +1,7 @@
-import { JsonFile, type Project } from 'projen';
+import type { Project } from 'projen';
 import semver from 'semver';
 import { ANSWERS_RECORD_PATH, type AnswersRecord } from './answers-record.js';
+import { JsonFile } from './projen-modules.js';
 import { PACKAGE_NAME } from '../package-info.js';
 
 /**

@@ -1,4 +1,4 @@
-import { javascript, type typescript } from 'projen';
+import { javascript, type typescript } from './projen-modules.js';
 
 /** Compiler options of an ESM TypeScript project on Node >= 22 (NodeNext resolution, `.js` imports). */
 export const ESM_COMPILER_OPTIONS = {

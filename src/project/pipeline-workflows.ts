@@ -1,4 +1,4 @@
-import { type awscdk, Component, javascript } from 'projen';
+import { type awscdk, Component, javascript } from './projen-modules.js';
 import { stackNameOf } from './stack-name.js';
 import { stagesOf, type StackAnswers } from '../answers/index.js';
 import { finishRendering, pinActions } from './workflows/actions.js';

@@ -1,4 +1,5 @@
-import { awscdk, javascript, type Task, typescript } from 'projen';
+import type { Task } from 'projen';
+import { awscdk, javascript, typescript } from './projen-modules.js';
 import { AnswersError, parseRecordedAnswers, type StackAnswers, type StageAnswer } from '../answers/index.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import { AnswersRecordFile } from './answers-record-file.js';

@@ -1,4 +1,5 @@
-import { FileBase, type Project } from 'projen';
+import type { Project } from 'projen';
+import { FileBase } from './projen-modules.js';
 import { stackNameOf } from './stack-name.js';
 import { ACCESS_LEVELS, defaultHostedZoneName, profileSettings, selectedAvailabilityZones, STAGE_PROFILES, stagesOf, type StackAnswers, type StageSettings } from '../answers/index.js';
 

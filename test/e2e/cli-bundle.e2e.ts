@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installPackedCli, type PackedCli } from './packed-cli.js';
 import { PACKAGE_JSON } from '../../src/package-info.js';
+import { TEMPLATE_SNAPSHOT_TASK } from '../../src/project/task-names.js';
 
 /**
  * The package as npx installs it: the CLI is one bundle that imports only Node's modules, the
@@ -80,9 +81,14 @@ test('the package ships the bundle, the library entry and the owned-files entry,
   expect(existsSync(join(packageDir, 'lib/generators/app/index.js'))).toBe(false);
 });
 
-/** Reports on stderr every import of projen, the slowest package the CLI loads. */
+/**
+ * Reports on stderr every import of projen, the slowest package the CLI loads, and a load of
+ * projen's index, which loads every project type projen has (the project type imports its parts).
+ */
 const WATCH_PROJEN =
-  'data:text/javascript,import{registerHooks}from"node:module";registerHooks({resolve(s,c,n){if(s==="projen")process.stderr.write("projen loaded\\n");return n(s,c)}})';
+  'data:text/javascript,import{registerHooks}from"node:module";registerHooks({' +
+  'resolve(s,c,n){if(s==="projen"||s.startsWith("projen/"))process.stderr.write("projen loaded\\n");return n(s,c)},' +
+  'load(u,c,n){if(u.endsWith("/node_modules/projen/lib/index.js"))process.stderr.write("projen index loaded\\n");return n(u,c)}})';
 
 test('--version and --help answer from the bundle without loading projen; a scaffold loads it', () => {
   const env = { ...process.env, NODE_OPTIONS: '', CI: 'true' };
@@ -97,6 +103,24 @@ test('--version and --help answer from the bundle without loading projen; a scaf
   const dryRun = cliRun('orders-db', '--yes', '--dry-run');
   expect(dryRun.status).toBe(0);
   expect(dryRun.stderr).toContain('projen loaded');
+  expect(dryRun.stderr).not.toContain('projen index loaded');
+});
+
+test('after the install the bundled generator runs its commands, the template snapshot included', () => {
+  // npm and npx stand-ins that log their arguments: the commands, not a real install, are under test.
+  const bin = join(work, 'logging-bin');
+  const log = join(work, 'commands.log');
+  mkdirSync(bin, { recursive: true });
+  for (const command of ['npm', 'npx']) {
+    writeFileSync(join(bin, command), `#!/bin/sh\necho "${command} $*" >> "$COMMAND_LOG"\n`);
+    chmodSync(join(bin, command), 0o755);
+  }
+  const cwd = mkdtempSync(join(work, 'install-'));
+  const env = { ...process.env, NODE_OPTIONS: '', CI: 'true', COMMAND_LOG: log, PATH: `${bin}:${process.env.PATH}` };
+  const result = spawnSync(process.execPath, [cli.bin, 'orders-db', '--yes', '--no-git'], { cwd, env, encoding: 'utf8' });
+  expect(result.stderr).not.toMatch(/not part of the create-rds-iam-stack bundle|Error/);
+  expect(result.status).toBe(0);
+  expect(readFileSync(log, 'utf8')).toContain(`npx projen ${TEMPLATE_SNAPSHOT_TASK}\n`);
 });
 
 test('the library entry imports as a generated .projenrc.ts imports it', () => {

@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import { github } from '../projen-modules.js';
 import { armEmulation, pinned } from './actions.js';
 import {
   accountGuard,

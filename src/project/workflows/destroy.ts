@@ -1,4 +1,4 @@
-import { github } from 'projen';
+import { github } from '../projen-modules.js';
 import { accountGuard, APP_STACK_ID, awsCredentials, EDGE_STACK_ID, BRANCH, expectedAccount, OIDC_PERMISSIONS, RUNNER, stageJobId, stageVariables, type StepKit, variable } from './kit.js';
 import type { ResolvedStage } from '../../answers/index.js';
 

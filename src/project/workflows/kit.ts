@@ -1,4 +1,4 @@
-import { type awscdk, github, javascript } from 'projen';
+import { type awscdk, github, javascript } from '../projen-modules.js';
 import { checkout, pinned, setupNode } from './actions.js';
 import type { ResolvedStage } from '../../answers/index.js';
 import { GENERATED_VERSIONS } from '../versions.js';
