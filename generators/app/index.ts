@@ -185,25 +185,25 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
     }
   }
 
-  /** The dependencies, with the package manager that launched us; stopped cleanly by an interrupt. */
+  /**
+   * The dependencies, with the package manager that launched us, and the service's own in `app/`
+   * at the same time (it touches nothing else); stopped cleanly by an interrupt.
+   */
   async install(): Promise<void> {
     if (!this.#installs) return;
     const { command } = this.packageManager;
-    await this.#run(command, command === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install']);
+    await runSideBySide(this.#interruption.signal, [
+      (signal) => this.#run(command, command === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'], { signal }),
+      (signal) => this.#installService(signal),
+    ]);
   }
 
   /** One step after another; a step for the installed project goes after the service install. */
   async end(): Promise<void> {
     if (this.options.renderOnly) return;
     if (this.#installs) {
-      // The service's install touches only app/: it runs while the root project is finished.
-      await runSideBySide(this.#interruption.signal, [
-        (signal) => this.#installService(signal),
-        async (signal) => {
-          await this.#pinResolvedVersions(signal);
-          await this.#writeTemplateSnapshot(signal);
-        },
-      ]);
+      await this.#pinResolvedVersions();
+      await this.#writeTemplateSnapshot();
     }
     if (this.options.git !== false) await this.#commitToGit();
     this.log(
@@ -264,9 +264,9 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   /** After the install, projen writes the resolved versions into package.json, as `projen new` does. */
-  async #pinResolvedVersions(signal: AbortSignal): Promise<void> {
+  async #pinResolvedVersions(): Promise<void> {
     // Under CI projen would run a frozen install, which a first install cannot satisfy yet.
-    await this.#run('npx', ['projen'], { env: { ...process.env, CI: 'false' }, signal });
+    await this.#run('npx', ['projen'], { env: { ...process.env, CI: 'false' } });
   }
 
   /** The service in `app/` has its own dependencies and lockfile (its image installs exactly those). */
@@ -275,8 +275,8 @@ export default class RdsIamStackGenerator extends Generator<Record<string, unkno
   }
 
   /** The template snapshot, which CI refuses to write: in the first commit, the generated CI passes. */
-  async #writeTemplateSnapshot(signal: AbortSignal): Promise<void> {
-    await this.#run('npx', ['projen', TEMPLATE_SNAPSHOT_TASK], { signal });
+  async #writeTemplateSnapshot(): Promise<void> {
+    await this.#run('npx', ['projen', TEMPLATE_SNAPSHOT_TASK]);
   }
 
   async #commitToGit(): Promise<void> {
