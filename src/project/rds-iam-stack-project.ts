@@ -115,6 +115,9 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
           // process running every file (jest's choice with one worker, e.g. on 2 cores) grows to
           // gigabytes and spends its time collecting garbage: a worker process, restarted past 1 GB, stays fast.
           workerIdleMemoryLimit: '1GB',
+          // jest's default keeps a core for its own process, which mostly waits: on a 2-core machine
+          // (a CI runner, a small workstation) every test file would then run on one worker.
+          maxWorkers: '100%',
           // v8 coverage records every block of every script, aws-cdk-lib's included, and made the
           // suite ~40% slower; babel instruments only the project's own files.
           coverageProvider: 'babel',

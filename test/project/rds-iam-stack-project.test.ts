@@ -101,6 +101,8 @@ describe('RdsIamStackProject', () => {
 
   test('jest runs the test files in worker processes it restarts past a memory limit, never all in one process', () => {
     expect(defaults['package.json'].jest.workerIdleMemoryLimit).toBe('1GB');
+    // One worker per core: on 2 cores, two test files at a time.
+    expect(defaults['package.json'].jest.maxWorkers).toBe('100%');
   });
 
   test('test:snapshot writes only the template snapshot, even where CI is set, without sharing syntheses', () => {
