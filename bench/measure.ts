@@ -1,6 +1,6 @@
 /** What the benchmarks share: a production install of the packed package, runs and medians. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT, PACKAGE_VERSION } from '../src/package-info.js';
@@ -43,4 +43,45 @@ export function installPackedPackage(): PackedInstall {
     cli: join(dir, 'node_modules/create-rds-iam-stack/lib/cli/bin.js'),
     projen: join(dir, 'node_modules/.bin/projen'),
   };
+}
+
+/**
+ * `--busy N`: N processes that each keep a core busy for as long as the benchmark runs, so that a
+ * "busy machine" is the same from one run to the next (another build on the machine is not). Stop
+ * them with the returned function; they also end with the benchmark's process.
+ */
+export function startBackgroundLoad(processes: number): () => void {
+  const children = Array.from({ length: processes }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
+  const stop = () => children.forEach((child) => child.kill('SIGKILL'));
+  process.once('exit', stop);
+  return stop;
+}
+
+/** `--busy N` as a non-negative integer, or the benchmark's exit naming the rule. */
+export function busyOption(given: string | undefined, benchmark: string): number {
+  const parsed = Number(given ?? '0');
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    console.error(`${benchmark}: --busy must be a whole number of processes (0 or more), got ${JSON.stringify(given)}`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+/**
+ * CPU seconds (user + system) used so far by this process's finished children and their own
+ * descendants, from /proc (Linux; undefined elsewhere). Taken around a child's run it is that run's
+ * CPU time, which tells what a busy machine will do to it better than its wall time on a quiet one.
+ */
+export function finishedChildrenCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces, in parentheses): cutime and cstime are
+    // fields 16 and 17, in clock ticks of 1/100 s (USER_HZ).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }

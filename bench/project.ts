@@ -7,16 +7,21 @@
  * A build's steps are timed from projen's task log (`👾 task | command` starts a step, the next
  * one ends it). Prints medians per step, the ratios with their targets, and the load average.
  *
- *   npm run bench:project [-- --rounds N]      (default 3; needs the npm registry for the installs)
+ * It also prints each build's CPU time (user + system, children included): on a busy machine a run
+ * takes about its CPU time, whatever its parallelism gained on a quiet one.
+ *
+ *   npm run bench:project [-- --rounds N] [-- --busy P]
+ * Defaults: 3 rounds, no added load. `--busy P` runs P processes that each keep a core busy for the
+ * whole benchmark: a busy machine that is the same from one run to the next. Needs the npm registry.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { installPackedPackage, median } from './measure.js';
+import { busyOption, finishedChildrenCpuSeconds, installPackedPackage, median, startBackgroundLoad } from './measure.js';
 
-const rounds = roundsOption();
+const { rounds, busy } = options();
 
 /**
  * Our test task runs the tests' type-check, jest and the app's tests at once (`concurrently`, lines
@@ -44,20 +49,22 @@ const OTHER = 'other';
 /** `👾 build » test » eslint | eslint …`: the innermost task and its command. */
 const TASK_LINE = /👾 (?:[\w:-]+ » )*([\w:-]+) \| (.*)$/;
 
-/** `--rounds N` (a bare `N` too, as before), a positive integer. */
-function roundsOption(): number {
-  const { values, positionals } = parseArgs({ options: { rounds: { type: 'string' } }, allowPositionals: true });
+/** `--rounds N` (a bare `N` too, as before), a positive integer; `--busy P`, 0 or more. */
+function options(): { rounds: number; busy: number } {
+  const { values, positionals } = parseArgs({ options: { rounds: { type: 'string' }, busy: { type: 'string' } }, allowPositionals: true });
   const given = values.rounds ?? positionals[0] ?? '3';
   const parsed = Number(given);
   if (!Number.isInteger(parsed) || parsed < 1) {
     console.error(`bench:project: --rounds must be a positive integer, got ${JSON.stringify(given)}`);
     process.exit(2);
   }
-  return parsed;
+  return { rounds: parsed, busy: busyOption(values.busy, 'bench:project') };
 }
 
 interface Timed {
   readonly seconds: number;
+  /** CPU seconds (user + system) of the command and everything it ran; undefined off Linux. */
+  readonly cpuSeconds: number | undefined;
   /** Seconds per step name (a build's steps; empty for a scaffold). */
   readonly steps: Record<string, number>;
   /** 1-minute load average at the start and at the end. */
@@ -68,6 +75,7 @@ interface Timed {
 function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const loadBefore = loadavg()[0]!;
+    const cpuBefore = finishedChildrenCpuSeconds();
     const start = performance.now();
     const steps: Record<string, number> = {};
     let current: { name: string; since: number } | undefined;
@@ -102,13 +110,16 @@ function timed(command: string, args: string[], cwd: string, env: NodeJS.Process
     child.on('close', (code) => {
       const end = performance.now();
       close(end);
+      const cpuAfter = finishedChildrenCpuSeconds();
+      const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
       if (code !== 0) reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited with ${code}:\n${output.slice(-4000)}`));
-      else resolve({ seconds: (end - start) / 1000, steps, load: [loadBefore, loadavg()[0]!] });
+      else resolve({ seconds: (end - start) / 1000, cpuSeconds, steps, load: [loadBefore, loadavg()[0]!] });
     });
   });
 }
 
 const install = installPackedPackage();
+const stopBackgroundLoad = startBackgroundLoad(busy);
 // A developer's loop: CI unset, so projen and jest behave as on a workstation.
 const env = { ...process.env };
 delete env.CI;
@@ -134,14 +145,16 @@ try {
         results[side].build.push(await timed('npx', ['projen', 'build'], dir, env));
         const last = results[side].build.at(-1)!;
         const steps = Object.entries(last.steps).map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`).join(', ');
-        console.log(`round ${round + 1} ${side}: scaffold ${results[side].scaffold.at(-1)!.seconds.toFixed(1)} s, build ${last.seconds.toFixed(1)} s (${steps}), load ${last.load.map((l) => l.toFixed(1)).join(' -> ')}`);
+        console.log(`round ${round + 1} ${side}: scaffold ${results[side].scaffold.at(-1)!.seconds.toFixed(1)} s, build ${last.seconds.toFixed(1)} s (${steps}), build CPU ${cpu(last)}, load ${last.load.map((l) => l.toFixed(1)).join(' -> ')}`);
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }
+  stopBackgroundLoad();
   printTable();
 } finally {
+  stopBackgroundLoad();
   rmSync(install.dir, { recursive: true, force: true });
 }
 
@@ -158,6 +171,13 @@ function printTable(): void {
   for (const name of [...STEPS.map((step) => step.name), OTHER]) {
     row(`  ${name}`, stepMedian(results.ours.build, name), stepMedian(results.projen.build, name), name === 'jest' ? 2 : undefined);
   }
+  const cpuMedian = (runs: Timed[]) => median(runs.map((run) => run.cpuSeconds ?? Number.NaN));
+  row('build CPU (user + sys)', cpuMedian(results.ours.build), cpuMedian(results.projen.build));
   const loads = Object.values(results).flatMap((side) => [...side.scaffold, ...side.build]).flatMap((run) => run.load);
   console.log(`  1-minute load average during the runs: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(`  added background load (--busy): ${busy === 0 ? 'none' : `${busy} process${busy === 1 ? '' : 'es'} keeping a core busy each`}`);
+}
+
+function cpu(run: Timed): string {
+  return run.cpuSeconds === undefined ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`;
 }

@@ -8,21 +8,24 @@
  * Runs alternate (and swap order) so both see the same machine state; prints medians, the ratios
  * against their targets and the load average, which says how busy the machine was.
  *
- *   npm run bench:scaffold [-- --runs N] [-- --tarball FILE] [-- --baseline FILE]
+ *   npm run bench:scaffold [-- --runs N] [-- --tarball FILE] [-- --baseline FILE] [-- --busy P]
  * Defaults: 5 runs; the tarball packed from this checkout. `--tarball` measures another build
  * (an earlier version's tarball); `--baseline` adds an earlier build's scaffold to the same
- * alternating runs, for a before/after comparison on the same machine state. Needs the npm registry.
+ * alternating runs, for a before/after comparison on the same machine state. `--busy P` runs P
+ * processes that each keep a core busy throughout: a busy machine that is the same from one run to
+ * the next. Needs the npm registry.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, runOrThrow } from './measure.js';
+import { busyOption, median, runOrThrow, startBackgroundLoad } from './measure.js';
 import { PACKAGE_JSON, PACKAGE_NAME, PACKAGE_ROOT } from '../src/package-info.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, baseline: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string' } } });
 const runs = Number(values.runs);
+const busy = busyOption(values.busy, 'bench:scaffold');
 const PROJEN_SPEC = `projen@${PACKAGE_JSON.peerDependencies?.projen ?? 'latest'}`;
 
 const work = mkdtempSync(join(tmpdir(), 'bench-scaffold-'));
@@ -67,6 +70,7 @@ const format = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 const row = (label: string, series: number[]) =>
   `  ${label.padEnd(52)} ${format(median(series))} | ${format(Math.min(...series))} | ${format(Math.max(...series))}`;
 
+const stopBackgroundLoad = startBackgroundLoad(busy);
 try {
   let tarball = values.tarball;
   if (!tarball) {
@@ -75,6 +79,7 @@ try {
   }
   console.log(`${basename(tarball)} next to ${PROJEN_SPEC}, ${runs} runs each, alternating; load average (1, 5, 15 min) ${load()}`);
   if (values.baseline) console.log(`baseline build for the scaffold: ${values.baseline}`);
+  if (busy > 0) console.log(`added background load (--busy): ${busy} process${busy === 1 ? '' : 'es'} keeping a core busy each`);
 
   const installs = { ours: '', theirs: '' };
   const [installOurs, installTheirs] = alternate(
@@ -137,5 +142,6 @@ try {
   console.log(`  ratio: ${(median(scaffoldOurs) / median(scaffoldTheirs)).toFixed(2)}  (target <= 1.00)`);
   if (scaffoldBaseline) console.log(`  ratio of the baseline build: ${(median(scaffoldBaseline) / median(scaffoldTheirs)).toFixed(2)}`);
 } finally {
+  stopBackgroundLoad();
   rmSync(work, { recursive: true, force: true });
 }
