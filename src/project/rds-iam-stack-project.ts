@@ -98,6 +98,7 @@ export class RdsIamStackProject extends awscdk.AwsCdkTypeScriptApp {
         // Under ESM `jest` is not a global: tests import it (e.g. jest.setTimeout) from here.
         '@jest/globals@^30',
         `concurrently@${GENERATED_VERSIONS.concurrently}`,
+        `@typescript/native@${GENERATED_VERSIONS.typescriptNative}`,
       ],
       tsconfig: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },
       tsconfigDev: { compilerOptions: { ...ESM_COMPILER_OPTIONS } },

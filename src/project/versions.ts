@@ -24,7 +24,13 @@ export const GENERATED_VERSIONS = {
   typesAwsLambda: '^8.10.164',
   /** db:connect signs operators' IAM database tokens with it (the app's own copy is in app/package.json). */
   rdsSigner: '^3.1169.0',
-  typescript: '~5.9.3',
+  /**
+   * TypeScript 7 (native) is the `tsc` that type-checks; it has no JavaScript API yet, so the
+   * `typescript` module that ts-jest and typescript-eslint import is the TypeScript 6 compatibility
+   * package: TypeScript's documented side-by-side install. Drop the alias once both support 7.
+   */
+  typescript: 'npm:@typescript/typescript6@^6.0.2',
+  typescriptNative: 'npm:typescript@^7.0.2',
   tsx: '^4.20.0',
   esbuild: '^0.28.2',
   /** Runs the service's tests alongside jest in `npx projen test`. */

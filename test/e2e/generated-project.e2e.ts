@@ -87,6 +87,14 @@ test('the first commit passes the generated CI: right after the scaffold, `proje
   expect(snapshot).not.toMatch(/[0-9a-f]{64}/);
 });
 
+test("tsc is TypeScript 7's native compiler and the `typescript` module TypeScript 6's API, in the project and in app/", () => {
+  for (const cwd of [project, join(project, 'app')]) {
+    expect(run('npx', ['tsc', '--version'], { cwd, env })).toMatch(/^Version 7\./);
+    const api = run(process.execPath, ['--input-type=module', '-e', "import ts from 'typescript'; console.log(ts.version)"], { cwd, env });
+    expect(api.trim()).toMatch(/^6\./);
+  }
+});
+
 test("cdk.json carries the installed aws-cdk-lib's recommended feature flags; synth reports none unconfigured", () => {
   const cdkJson = JSON.parse(readFileSync(join(project, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const recommended = JSON.parse(readFileSync(join(project, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as unknown;

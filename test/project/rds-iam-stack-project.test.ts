@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'projen';
 import { AnswersError, parseAnswers, withDefaults } from '../../src/answers/index.js';
-import { PACKAGE_VERSION } from '../../src/package-info.js';
+import { PACKAGE_VERSION, TEMPLATES_DIR } from '../../src/package-info.js';
 import { CDK_RECOMMENDED_FEATURE_FLAGS } from '../../src/project/cdk-feature-flags.js';
 import { ProjenrcOptionsError, RdsIamStackProject } from '../../src/project/index.js';
 import { newProject } from '../support/project.js';
@@ -32,6 +32,16 @@ describe('RdsIamStackProject', () => {
       expect.arrayContaining(['create-rds-iam-stack', 'esbuild', 'tsx', '@aws-sdk/client-secrets-manager', '@jest/globals']),
     );
     expect(pkg.devDependencies).not.toHaveProperty('ts-node');
+  });
+
+  test("type-checks with TypeScript 7's native tsc; the API tools get the TypeScript 6 compatibility package", () => {
+    const devDependencies = defaults['package.json'].devDependencies;
+    expect(devDependencies['@typescript/native']).toMatch(/^npm:typescript@\^7\./);
+    // ts-jest and typescript-eslint import `typescript` and need its JavaScript API, which 7.0 lacks.
+    expect(devDependencies.typescript).toMatch(/^npm:@typescript\/typescript6@\^6\./);
+    const app = JSON.parse(readFileSync(join(TEMPLATES_DIR, 'app/package.json'), 'utf8'));
+    expect(app.devDependencies['@typescript/native']).toBe(devDependencies['@typescript/native']);
+    expect(app.devDependencies.typescript).toBe(devDependencies.typescript);
   });
 
   test('a private infrastructure repository: private, no publishConfig, no licence imposed', () => {
