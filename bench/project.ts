@@ -15,7 +15,7 @@
  * whole benchmark: a busy machine that is the same from one run to the next. Needs the npm registry.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,8 +112,12 @@ function timed(command: string, args: string[], cwd: string, env: NodeJS.Process
       close(end);
       const cpuAfter = finishedChildrenCpuSeconds();
       const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited with ${code}:\n${output.slice(-4000)}`));
-      else resolve({ seconds: (end - start) / 1000, cpuSeconds, steps, load: [loadBefore, loadavg()[0]!] });
+      if (code !== 0) {
+        // The work directory goes with the run: keep the whole output for whoever reads the failure.
+        const log = join(tmpdir(), `bench-project-failure-${Date.now()}.log`);
+        writeFileSync(log, output);
+        reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited with ${code} (whole output: ${log}):\n${output.slice(-4000)}`));
+      } else resolve({ seconds: (end - start) / 1000, cpuSeconds, steps, load: [loadBefore, loadavg()[0]!] });
     });
   });
 }
