@@ -59,14 +59,23 @@ export function startBackgroundLoad(processes: number): () => void {
   return stop;
 }
 
-/** `--busy N` as a non-negative integer, or the benchmark's exit naming the rule. */
-export function busyOption(given: string | undefined, benchmark: string): number {
+/** `--busy N`: a whole number of processes, 0 or more; an error naming the rule otherwise. */
+export function parseBusy(given: string | undefined): number {
   const parsed = Number(given ?? '0');
   if (!Number.isInteger(parsed) || parsed < 0) {
-    console.error(`${benchmark}: --busy must be a whole number of processes (0 or more), got ${JSON.stringify(given)}`);
-    process.exit(2);
+    throw new Error(`--busy must be a whole number of processes (0 or more), got ${JSON.stringify(given)}`);
   }
   return parsed;
+}
+
+/** `parseBusy` for a benchmark's command line: a bad value ends the benchmark with status 2. */
+export function busyOption(given: string | undefined, benchmark: string): number {
+  try {
+    return parseBusy(given);
+  } catch (error) {
+    console.error(`${benchmark}: ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
 
 /**

@@ -117,7 +117,9 @@ function timed(command: string, args: string[], cwd: string, env: NodeJS.Process
         const log = join(tmpdir(), `bench-project-failure-${Date.now()}.log`);
         writeFileSync(log, output);
         reject(new Error(`${command} ${args.join(' ')} in ${cwd} exited with ${code} (whole output: ${log}):\n${output.slice(-4000)}`));
-      } else resolve({ seconds: (end - start) / 1000, cpuSeconds, steps, load: [loadBefore, loadavg()[0]!] });
+      } else {
+        resolve({ seconds: (end - start) / 1000, cpuSeconds, steps, load: [loadBefore, loadavg()[0]!] });
+      }
     });
   });
 }
