@@ -46,13 +46,25 @@ export function installPackedPackage(): PackedInstall {
 }
 
 /**
+ * Keeps a core busy until the process whose pid is its argument is gone: a benchmark stopped by
+ * Ctrl-C or killed runs no 'exit' handler, and its loops must not spin on without it.
+ */
+export const BUSY_LOOP =
+  'const owner = Number(process.argv[1]); for (let i = 1; ; i++) if (i % 1e7 === 0) try { process.kill(owner, 0); } catch { process.exit(); }';
+
+/** How a benchmark's table names its added load. */
+export function backgroundLoadLabel(processes: number): string {
+  return `added background load (--busy): ${processes === 0 ? 'none' : `${processes} process${processes === 1 ? '' : 'es'} keeping a core busy each`}`;
+}
+
+/**
  * `--busy N`: N processes that each keep a core busy for as long as the benchmark runs, so that a
  * "busy machine" is the same from one run to the next (another build on the machine is not). Stop
  * them with the returned function; they also end with the benchmark's process.
  */
 export function startBackgroundLoad(processes: number): () => void {
   const children = Array.from({ length: processes }, () =>
-    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    spawn(process.execPath, ['-e', BUSY_LOOP, String(process.pid)], { stdio: 'ignore' }),
   );
   const stop = () => children.forEach((child) => child.kill('SIGKILL'));
   process.once('exit', stop);

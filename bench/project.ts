@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { busyOption, finishedChildrenCpuSeconds, installPackedPackage, median, startBackgroundLoad } from './measure.js';
+import { backgroundLoadLabel, busyOption, finishedChildrenCpuSeconds, installPackedPackage, median, startBackgroundLoad } from './measure.js';
 
 const { rounds, busy } = options();
 
@@ -181,7 +181,7 @@ function printTable(): void {
   row('build CPU (user + sys)', cpuMedian(results.ours.build), cpuMedian(results.projen.build));
   const loads = Object.values(results).flatMap((side) => [...side.scaffold, ...side.build]).flatMap((run) => run.load);
   console.log(`  1-minute load average during the runs: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`);
-  console.log(`  added background load (--busy): ${busy === 0 ? 'none' : `${busy} process${busy === 1 ? '' : 'es'} keeping a core busy each`}`);
+  console.log(`  ${backgroundLoadLabel(busy)}`);
 }
 
 function cpu(run: Timed): string {

@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { busyOption, median, runOrThrow, startBackgroundLoad } from './measure.js';
+import { backgroundLoadLabel, busyOption, median, runOrThrow, startBackgroundLoad } from './measure.js';
 import { PACKAGE_JSON, PACKAGE_NAME, PACKAGE_ROOT } from '../src/package-info.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, baseline: { type: 'string' }, busy: { type: 'string' } } });
@@ -79,7 +79,7 @@ try {
   }
   console.log(`${basename(tarball)} next to ${PROJEN_SPEC}, ${runs} runs each, alternating; load average (1, 5, 15 min) ${load()}`);
   if (values.baseline) console.log(`baseline build for the scaffold: ${values.baseline}`);
-  if (busy > 0) console.log(`added background load (--busy): ${busy} process${busy === 1 ? '' : 'es'} keeping a core busy each`);
+  if (busy > 0) console.log(backgroundLoadLabel(busy));
 
   const installs = { ours: '', theirs: '' };
   const [installOurs, installTheirs] = alternate(

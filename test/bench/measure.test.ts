@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { finishedChildrenCpuSeconds, parseBusy, startBackgroundLoad } from '../../bench/measure.js';
+import { BUSY_LOOP, finishedChildrenCpuSeconds, parseBusy, startBackgroundLoad } from '../../bench/measure.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,6 +38,28 @@ describe('bench measurements', () => {
     // A process that only started and waited would have used under 0.1 s.
     expect(burned).toBeGreaterThan(0.25);
   });
+
+  test('a busy loop ends once the process that started it is gone (a benchmark stopped by Ctrl-C or killed)', async () => {
+    // The shell starts the loop, prints its pid and exits: the loop is orphaned, as if its benchmark died.
+    const started = spawnSync('sh', ['-c', 'node -e "$BUSY_LOOP" $$ >/dev/null 2>&1 & echo $!'], {
+      encoding: 'utf8',
+      env: { ...process.env, BUSY_LOOP },
+      timeout: 10_000,
+    });
+    const pid = Number(started.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; waited < 100 && alive(); waited++) await sleep(100);
+    if (alive()) process.kill(pid, 'SIGKILL');
+    expect(alive()).toBe(false);
+  }, 30_000);
 
   test('--busy takes a whole number of processes, and names the rule otherwise', () => {
     expect(parseBusy(undefined)).toBe(0);
